@@ -1,0 +1,26 @@
+//! nlbatch: very large atomic netlink batches, encoded into the pages of a reusable bump arena
+//! and sent to the kernel as one datagram.
+//!
+//! The layers, bottom up:
+//!
+//! - [`arena`]: fixed-size pages carved from a `bumpalo::Bump`, reused between batches;
+//! - [`message`]: netlink messages and attributes written straight into those pages;
+//! - [`decode`]: zero-copy, bounds-checked iterators over messages and attributes;
+//! - [`socket`] and [`reply`]: one `sendmsg(2)` per batch, replies drained and every kernel
+//!   error attributed to its message and attribute;
+//! - [`nft`]: the nftables vocabulary (tables, chains, sets, elements, rules, transactions);
+//! - [`addr`] and [`blocklist`]: addresses, ranges and merging, and the reader of real
+//!   blocklists;
+//! - [`netns`]: network namespaces, so nothing touches the host's firewall unless asked.
+#![deny(missing_docs)]
+#![forbid(unsafe_op_in_unsafe_fn)]
+
+pub mod addr;
+pub mod arena;
+pub mod blocklist;
+pub mod decode;
+pub mod message;
+pub mod netns;
+pub mod nft;
+pub mod reply;
+pub mod socket;

@@ -1,0 +1,505 @@
+//! Netlink messages and attributes, encoded straight into the pages of an [`Arena`].
+//!
+//! ```text
+//!  0        4        6        8                12               16
+//!  ┌────────┬────────┬────────┬────────────────┬────────────────┐
+//!  │ len    │ type   │ flags  │ seq            │ port id        │  nlmsghdr, host order
+//!  ├────────┴────────┴────────┴────────────────┴────────────────┤
+//!  │ family header (nfgenmsg: family, version, res_id), padded   │
+//!  ├────────┬────────┬──────────────────────────────────────────┤
+//!  │ nla_len│ nla_typ│ payload ... zero padding to 4            │  attribute
+//!  ├────────┼────────┼──────────────────────────────────────────┤
+//!  │ nla_len│ N|type │ ┌ attribute ┐┌ attribute ┐ ...            │  nest (NLA_F_NESTED)
+//!  └────────┴────────┴──────────────────────────────────────────┘
+//! ```
+//!
+//! A [`Batch`] numbers its messages: message `i` gets seq `seq_start + i` (wrapping), so a
+//! message is found again from its seq or index without any per-message record (see
+//! [`Batch::message_bytes`]). A [`Message`] fills in `nlmsg_len` when finished; attribute and
+//! nest lengths are checked against the 16-bit `nla_len`, and a failed nest can be rolled back
+//! with [`Message::mark`] / [`Message::rollback`] so the caller can close the message and go on
+//! in a new one.
+
+use crate::arena::{Arena, ArenaConfig, ArenaError};
+use crate::decode::{self, MessageIter};
+
+/// Size of `struct nlmsghdr`.
+pub const NLMSG_HDRLEN: usize = 16;
+/// Size of an attribute header (`struct nlattr`).
+pub const NLA_HDRLEN: usize = 4;
+/// Largest value of the 16-bit `nla_len`: an attribute or nest, header included.
+pub const NLA_MAX_LEN: usize = u16::MAX as usize;
+/// Nest flag in `nla_type`.
+pub const NLA_F_NESTED: u16 = 1 << 15;
+/// Byte-order flag in `nla_type`.
+pub const NLA_F_NET_BYTEORDER: u16 = 1 << 14;
+/// Mask of the attribute type without its flags.
+pub const NLA_TYPE_MASK: u16 = !(NLA_F_NESTED | NLA_F_NET_BYTEORDER);
+
+/// Message flag: a request (mandatory for nfnetlink batch members).
+pub const NLM_F_REQUEST: u16 = 0x1;
+/// Message flag: part of a multipart reply.
+pub const NLM_F_MULTI: u16 = 0x2;
+/// Message flag: ask for an acknowledgement.
+pub const NLM_F_ACK: u16 = 0x4;
+/// Message flag: echo the request.
+pub const NLM_F_ECHO: u16 = 0x8;
+/// GET flag: return the whole table (with `NLM_F_MATCH`, a dump).
+pub const NLM_F_DUMP: u16 = 0x300;
+/// NEW flag: replace an existing object.
+pub const NLM_F_REPLACE: u16 = 0x100;
+/// NEW flag: fail if the object exists.
+pub const NLM_F_EXCL: u16 = 0x200;
+/// NEW flag: create the object if it does not exist.
+pub const NLM_F_CREATE: u16 = 0x400;
+/// NEW flag: add to the end of a list.
+pub const NLM_F_APPEND: u16 = 0x800;
+/// ACK flag: the echoed request was cut to its header (`NETLINK_CAP_ACK`).
+pub const NLM_F_CAPPED: u16 = 0x100;
+/// ACK flag: extended-ACK attributes follow.
+pub const NLM_F_ACK_TLVS: u16 = 0x200;
+
+/// Message type: no operation.
+pub const NLMSG_NOOP: u16 = 1;
+/// Message type: an error or an acknowledgement (`struct nlmsgerr`).
+pub const NLMSG_ERROR: u16 = 2;
+/// Message type: end of a multipart reply.
+pub const NLMSG_DONE: u16 = 3;
+/// First message type free for protocols.
+pub const NLMSG_MIN_TYPE: u16 = 0x10;
+
+/// Rounds `len` up to the netlink alignment of 4 bytes.
+#[inline]
+pub const fn align(len: usize) -> usize {
+    (len + 3) & !3
+}
+
+/// Errors of the encoding layer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EncodeError {
+    /// The pages could not take the bytes (see [`ArenaError`]).
+    #[error(transparent)]
+    Arena(#[from] ArenaError),
+    /// An attribute or nest would exceed the 16-bit `nla_len`.
+    #[error(
+        "attribute type {attr_type} would be {len} bytes, more than the {NLA_MAX_LEN} bytes \
+         a netlink attribute can hold"
+    )]
+    AttrTooLong {
+        /// Attribute type, without flags.
+        attr_type: u16,
+        /// Length it would have had, header included, in bytes.
+        len: usize,
+    },
+    /// A string attribute contains a NUL byte, which would cut it short in the kernel.
+    #[error("string for attribute type {attr_type} contains a NUL byte")]
+    NulInString {
+        /// Attribute type, without flags.
+        attr_type: u16,
+    },
+    /// A message would exceed the 32-bit `nlmsg_len`.
+    #[error("message would be {len} bytes, more than nlmsg_len can hold")]
+    MessageTooLong {
+        /// Length it would have had, in bytes.
+        len: usize,
+    },
+}
+
+/// Settings of a [`Batch`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchConfig {
+    /// Page sizes.
+    pub arena: ArenaConfig,
+    /// Seq of the first message.
+    pub seq_start: u32,
+    /// Port id written in every header (0 addresses the kernel).
+    pub port_id: u32,
+}
+
+impl Default for BatchConfig {
+    fn default() -> Self {
+        BatchConfig { arena: ArenaConfig::default(), seq_start: 1, port_id: 0 }
+    }
+}
+
+/// A batch of netlink messages in the pages of an arena, ready to send as one datagram.
+///
+/// ```
+/// use nlbatch::message::{Batch, BatchConfig, NLM_F_REQUEST};
+///
+/// let mut batch = Batch::new(BatchConfig::default())?;
+/// let mut msg = batch.message(0x0a00, NLM_F_REQUEST)?;
+/// msg.family_header(&[2, 0, 0, 0])?;
+/// msg.put_strz(1, "filter")?;
+/// let seq = msg.finish()?;
+/// assert_eq!(batch.message_bytes_by_seq(seq).unwrap().len(), 16 + 4 + 12);
+/// # Ok::<(), nlbatch::message::EncodeError>(())
+/// ```
+#[derive(Debug)]
+pub struct Batch {
+    arena: Arena,
+    seq_start: u32,
+    port_id: u32,
+    count: u32,
+}
+
+impl Batch {
+    /// An empty batch.
+    pub fn new(config: BatchConfig) -> Result<Batch, EncodeError> {
+        Ok(Batch {
+            arena: Arena::new(config.arena)?,
+            seq_start: config.seq_start,
+            port_id: config.port_id,
+            count: 0,
+        })
+    }
+
+    /// Empties the batch, keeping its memory. Seq numbers continue after the last message
+    /// of the batch, so replies to an earlier batch can never match this one.
+    pub fn reset(&mut self) {
+        self.seq_start = self.next_seq();
+        self.count = 0;
+        self.arena.reset();
+    }
+
+    /// Empties the batch, keeping its memory, and numbers the next message `seq_start`.
+    pub fn reset_with_seq(&mut self, seq_start: u32) {
+        self.reset();
+        self.seq_start = seq_start;
+    }
+
+    /// Starts a message of type `msg_type` with `flags`; the header is filled in.
+    pub fn message(&mut self, msg_type: u16, flags: u16) -> Result<Message<'_>, EncodeError> {
+        let seq = self.next_seq();
+        let port_id = self.port_id;
+        let ptr = self.arena.reserve(NLMSG_HDRLEN, self.count)?;
+        let mut header = [0u8; NLMSG_HDRLEN];
+        header[4..6].copy_from_slice(&msg_type.to_ne_bytes());
+        header[6..8].copy_from_slice(&flags.to_ne_bytes());
+        header[8..12].copy_from_slice(&seq.to_ne_bytes());
+        header[12..16].copy_from_slice(&port_id.to_ne_bytes());
+        // SAFETY: `reserve` returned room for `NLMSG_HDRLEN` bytes at `ptr`.
+        unsafe { std::ptr::copy_nonoverlapping(header.as_ptr(), ptr, NLMSG_HDRLEN) };
+        Ok(Message { batch: self, done: false })
+    }
+
+    /// Seq the next message will get.
+    pub fn next_seq(&self) -> u32 {
+        self.seq_start.wrapping_add(self.count)
+    }
+
+    /// Seq of the first message.
+    pub fn seq_start(&self) -> u32 {
+        self.seq_start
+    }
+
+    /// Port id written in every header.
+    pub fn port_id(&self) -> u32 {
+        self.port_id
+    }
+
+    /// Sets the port id written in the headers of messages started from now on.
+    pub fn set_port_id(&mut self, port_id: u32) {
+        self.port_id = port_id;
+    }
+
+    /// Number of finished messages.
+    pub fn message_count(&self) -> u32 {
+        self.count
+    }
+
+    /// Bytes of finished messages: the size of the datagram.
+    pub fn len(&self) -> usize {
+        self.arena.len()
+    }
+
+    /// True when no message is finished.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Number of pages holding messages: the iovec count.
+    pub fn page_count(&self) -> usize {
+        self.arena.page_count()
+    }
+
+    /// The arena under the batch.
+    pub fn arena(&self) -> &Arena {
+        &self.arena
+    }
+
+    /// The pages as iovecs for one `sendmsg(2)`, in order. No allocation once warm.
+    pub fn iovecs(&mut self) -> &[libc::iovec] {
+        self.arena.iovecs()
+    }
+
+    /// Index in the batch of the message with this seq, if the batch has one.
+    pub fn index_of_seq(&self, seq: u32) -> Option<u32> {
+        let index = seq.wrapping_sub(self.seq_start);
+        (index < self.count).then_some(index)
+    }
+
+    /// The bytes of finished message `index`, found by walking the headers of its page.
+    pub fn message_bytes(&self, index: u32) -> Option<&[u8]> {
+        if index >= self.count {
+            return None;
+        }
+        let (page, first) = self.arena.page_of_message(index)?;
+        let bytes = self.arena.page(page)?;
+        let found = MessageIter::new(bytes).nth((index - first) as usize)?;
+        found.ok().map(|m| m.bytes())
+    }
+
+    /// The bytes of the finished message with this seq.
+    pub fn message_bytes_by_seq(&self, seq: u32) -> Option<&[u8]> {
+        self.message_bytes(self.index_of_seq(seq)?)
+    }
+
+    /// Every finished message in order, page by page.
+    pub fn messages(&self) -> impl Iterator<Item = decode::MessageView<'_>> + '_ {
+        (0..self.arena.pages_len())
+            .filter_map(|p| self.arena.page(p))
+            .flat_map(|bytes| MessageIter::new(bytes).map_while(Result::ok))
+    }
+
+    /// All finished bytes copied into one buffer (for tests and comparisons, not for sending).
+    pub fn to_vec(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.len());
+        for p in 0..self.arena.pages_len() {
+            out.extend_from_slice(self.arena.page(p).unwrap_or(&[]));
+        }
+        out
+    }
+}
+
+/// A position inside a message, to roll back to with [`Message::rollback`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mark(usize);
+
+/// An open nest, closed with [`Message::end_nest`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use = "a nest must be closed with end_nest"]
+pub struct Nest {
+    offset: usize,
+    attr_type: u16,
+}
+
+/// A message being written. Dropping it unfinished removes it from the batch.
+#[derive(Debug)]
+pub struct Message<'a> {
+    batch: &'a mut Batch,
+    done: bool,
+}
+
+impl Message<'_> {
+    /// Seq of this message.
+    pub fn seq(&self) -> u32 {
+        self.batch.next_seq()
+    }
+
+    /// Index of this message in the batch.
+    pub fn index(&self) -> u32 {
+        self.batch.count
+    }
+
+    /// Bytes written so far, header included.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.batch.arena.open_len()
+    }
+
+    /// Always false: a message holds at least its header.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// The bytes written so far (`nlmsg_len` is filled in by [`Message::finish`]).
+    pub fn bytes(&mut self) -> &[u8] {
+        self.batch.arena.open_mut()
+    }
+
+    /// Appends `data` and zero padding to the next 4-byte boundary.
+    #[inline]
+    fn append(&mut self, data: &[u8]) -> Result<(), EncodeError> {
+        let padded = align(data.len());
+        let index = self.batch.count;
+        let ptr = self.batch.arena.reserve(padded, index)?;
+        // SAFETY: `reserve` returned room for `padded >= data.len()` bytes at `ptr`, in a page
+        // that `data` (a caller's slice) cannot overlap; the padding is zeroed after it.
+        unsafe {
+            std::ptr::copy_nonoverlapping(data.as_ptr(), ptr, data.len());
+            std::ptr::write_bytes(ptr.add(data.len()), 0, padded - data.len());
+        }
+        Ok(())
+    }
+
+    /// Writes the family header (for nfnetlink, the 4-byte `nfgenmsg`), padded to 4 bytes.
+    pub fn family_header(&mut self, header: &[u8]) -> Result<(), EncodeError> {
+        self.append(header)
+    }
+
+    /// Writes the header of an attribute whose payload is `payload_len` bytes.
+    #[inline]
+    fn attr_header(&mut self, attr_type: u16, payload_len: usize) -> Result<(), EncodeError> {
+        let len = NLA_HDRLEN + payload_len;
+        if len > NLA_MAX_LEN {
+            return Err(EncodeError::AttrTooLong { attr_type: attr_type & NLA_TYPE_MASK, len });
+        }
+        let mut header = [0u8; NLA_HDRLEN];
+        header[..2].copy_from_slice(&(len as u16).to_ne_bytes());
+        header[2..].copy_from_slice(&attr_type.to_ne_bytes());
+        self.append(&header)
+    }
+
+    /// Attribute with raw bytes as payload, padded with zeros.
+    #[inline]
+    pub fn put(&mut self, attr_type: u16, payload: &[u8]) -> Result<(), EncodeError> {
+        self.attr_header(attr_type, payload.len())?;
+        self.append(payload).inspect_err(|_| self.rollback_bytes(NLA_HDRLEN))
+    }
+
+    /// Removes the last `n` bytes written (an attribute header whose payload failed).
+    fn rollback_bytes(&mut self, n: usize) {
+        let len = self.len().saturating_sub(n);
+        self.batch.arena.truncate_open(len);
+    }
+
+    /// Attribute without payload (a flag).
+    pub fn put_flag(&mut self, attr_type: u16) -> Result<(), EncodeError> {
+        self.put(attr_type, &[])
+    }
+
+    /// `u8` attribute.
+    pub fn put_u8(&mut self, attr_type: u16, value: u8) -> Result<(), EncodeError> {
+        self.put(attr_type, &[value])
+    }
+
+    /// `u16` attribute in host byte order.
+    pub fn put_u16(&mut self, attr_type: u16, value: u16) -> Result<(), EncodeError> {
+        self.put(attr_type, &value.to_ne_bytes())
+    }
+
+    /// `u32` attribute in host byte order.
+    pub fn put_u32(&mut self, attr_type: u16, value: u32) -> Result<(), EncodeError> {
+        self.put(attr_type, &value.to_ne_bytes())
+    }
+
+    /// `u64` attribute in host byte order.
+    pub fn put_u64(&mut self, attr_type: u16, value: u64) -> Result<(), EncodeError> {
+        self.put(attr_type, &value.to_ne_bytes())
+    }
+
+    /// `u16` attribute in big-endian (network) byte order.
+    pub fn put_be16(&mut self, attr_type: u16, value: u16) -> Result<(), EncodeError> {
+        self.put(attr_type, &value.to_be_bytes())
+    }
+
+    /// `u32` attribute in big-endian (network) byte order, as nf_tables wants every integer.
+    pub fn put_be32(&mut self, attr_type: u16, value: u32) -> Result<(), EncodeError> {
+        self.put(attr_type, &value.to_be_bytes())
+    }
+
+    /// `u64` attribute in big-endian (network) byte order.
+    pub fn put_be64(&mut self, attr_type: u16, value: u64) -> Result<(), EncodeError> {
+        self.put(attr_type, &value.to_be_bytes())
+    }
+
+    /// NUL-terminated string attribute. Fails on a string that contains a NUL byte.
+    pub fn put_strz(&mut self, attr_type: u16, value: &str) -> Result<(), EncodeError> {
+        if value.as_bytes().contains(&0) {
+            return Err(EncodeError::NulInString { attr_type: attr_type & NLA_TYPE_MASK });
+        }
+        self.attr_header(attr_type, value.len() + 1)?;
+        let padded = align(value.len() + 1);
+        let index = self.batch.count;
+        let ptr = match self.batch.arena.reserve(padded, index) {
+            Ok(ptr) => ptr,
+            Err(e) => {
+                self.rollback_bytes(NLA_HDRLEN);
+                return Err(e.into());
+            }
+        };
+        // SAFETY: `reserve` returned room for `padded > value.len()` bytes at `ptr`; the string
+        // is copied, then the NUL and the padding are zeroed.
+        unsafe {
+            std::ptr::copy_nonoverlapping(value.as_ptr(), ptr, value.len());
+            std::ptr::write_bytes(ptr.add(value.len()), 0, padded - value.len());
+        }
+        Ok(())
+    }
+
+    /// Opens a nest of `attr_type`; `NLA_F_NESTED` is OR-ed into the type.
+    #[inline]
+    pub fn begin_nest(&mut self, attr_type: u16) -> Result<Nest, EncodeError> {
+        let offset = self.len();
+        let attr_type = attr_type | NLA_F_NESTED;
+        let mut header = [0u8; NLA_HDRLEN];
+        header[2..].copy_from_slice(&attr_type.to_ne_bytes());
+        self.append(&header)?;
+        Ok(Nest { offset, attr_type })
+    }
+
+    /// Bytes the nest holds so far, its header included.
+    #[inline]
+    pub fn nest_len(&self, nest: &Nest) -> usize {
+        self.len() - nest.offset
+    }
+
+    /// Closes a nest by writing its length.
+    ///
+    /// Fails with [`EncodeError::AttrTooLong`] when the nest holds more than [`NLA_MAX_LEN`]
+    /// bytes; the nest then stays open, so the caller can [`Message::rollback`] to a mark taken
+    /// inside it and close it again.
+    #[inline]
+    pub fn end_nest(&mut self, nest: Nest) -> Result<(), EncodeError> {
+        let len = self.nest_len(&nest);
+        if len > NLA_MAX_LEN {
+            let attr_type = nest.attr_type & NLA_TYPE_MASK;
+            return Err(EncodeError::AttrTooLong { attr_type, len });
+        }
+        let open = self.batch.arena.open_mut();
+        open[nest.offset..nest.offset + 2].copy_from_slice(&(len as u16).to_ne_bytes());
+        Ok(())
+    }
+
+    /// Removes an open nest and everything written inside it.
+    pub fn cancel_nest(&mut self, nest: Nest) {
+        self.batch.arena.truncate_open(nest.offset);
+    }
+
+    /// The current position, to return to with [`Message::rollback`].
+    #[inline]
+    pub fn mark(&self) -> Mark {
+        Mark(self.len())
+    }
+
+    /// Removes everything written after `mark`. Nests opened after it must not be used again.
+    #[inline]
+    pub fn rollback(&mut self, mark: Mark) {
+        self.batch.arena.truncate_open(mark.0);
+    }
+
+    /// Writes `nlmsg_len` and adds the message to the batch; returns its seq.
+    ///
+    /// Fails when the message exceeds the 32-bit length or the batch would exceed the largest
+    /// datagram ([`ArenaError::TooLarge`]); the message is then removed and the batch is
+    /// unchanged.
+    pub fn finish(mut self) -> Result<u32, EncodeError> {
+        let len = self.len();
+        let len32 = u32::try_from(len).map_err(|_| EncodeError::MessageTooLong { len })?;
+        self.batch.arena.open_mut()[..4].copy_from_slice(&len32.to_ne_bytes());
+        self.batch.arena.finish_open()?;
+        self.done = true;
+        let seq = self.batch.next_seq();
+        self.batch.count += 1;
+        Ok(seq)
+    }
+}
+
+impl Drop for Message<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            self.batch.arena.truncate_open(0);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! Network namespaces: where a batch is sent.
+//!
+//! A netlink socket talks to the namespace of the thread that opened it. These helpers move
+//! the *calling thread* into a namespace (`unshare(2)` / `setns(2)` with `CLONE_NEWNET`, which
+//! Linux allows per thread), so tests and the command-line tool never touch the host's own
+//! firewall unless asked to.
+
+use std::fs::File;
+use std::io;
+use std::os::fd::AsRawFd;
+use std::path::{Path, PathBuf};
+
+/// Where to send: a fresh private namespace, an existing one, or the current one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A new, empty network namespace, private to this thread; gone when the thread ends.
+    Private,
+    /// An existing namespace: a name under `/run/netns` (as `ip netns add` makes) or a path
+    /// such as `/proc/PID/ns/net`.
+    Existing(PathBuf),
+    /// The namespace the thread already runs in (for the tool, the host's own).
+    Current,
+}
+
+impl Target {
+    /// A target from a `--netns` argument: a path if it contains `/`, otherwise a name under
+    /// `/run/netns`.
+    pub fn from_arg(arg: &str) -> Target {
+        if arg.contains('/') {
+            Target::Existing(PathBuf::from(arg))
+        } else {
+            Target::Existing(Path::new("/run/netns").join(arg))
+        }
+    }
+}
+
+/// Errors of namespace handling.
+#[derive(Debug, thiserror::Error)]
+pub enum NetnsError {
+    /// `unshare(CLONE_NEWNET)` failed: usually no `CAP_SYS_ADMIN`.
+    #[error("cannot create a private network namespace (unshare: {0}); run as root or with CAP_SYS_ADMIN")]
+    Unshare(#[source] io::Error),
+    /// The namespace file could not be opened.
+    #[error("no such network namespace {path}: {source}")]
+    Open {
+        /// The path tried.
+        path: PathBuf,
+        /// Why it failed.
+        #[source]
+        source: io::Error,
+    },
+    /// `setns(2)` failed.
+    #[error("cannot enter network namespace {path} (setns: {source}); run as root")]
+    Setns {
+        /// The namespace's path.
+        path: PathBuf,
+        /// Why it failed.
+        #[source]
+        source: io::Error,
+    },
+}
+
+impl NetnsError {
+    /// The errno under the error.
+    pub fn raw_os_error(&self) -> Option<i32> {
+        match self {
+            NetnsError::Unshare(e) => e.raw_os_error(),
+            NetnsError::Open { source, .. } | NetnsError::Setns { source, .. } => {
+                source.raw_os_error()
+            }
+        }
+    }
+}
+
+/// Moves the calling thread into a new, empty network namespace (with only a down `lo`).
+pub fn enter_private() -> Result<(), NetnsError> {
+    // SAFETY: `unshare` takes a flag word and touches no memory of ours.
+    let rc = unsafe { libc::unshare(libc::CLONE_NEWNET) };
+    if rc != 0 {
+        return Err(NetnsError::Unshare(io::Error::last_os_error()));
+    }
+    log::debug!("entered a private network namespace");
+    Ok(())
+}
+
+/// Moves the calling thread into the namespace at `path`.
+pub fn enter_path(path: &Path) -> Result<(), NetnsError> {
+    let file =
+        File::open(path).map_err(|source| NetnsError::Open { path: path.into(), source })?;
+    // SAFETY: `file` is an open descriptor for the duration of the call.
+    let rc = unsafe { libc::setns(file.as_raw_fd(), libc::CLONE_NEWNET) };
+    if rc != 0 {
+        let source = io::Error::last_os_error();
+        return Err(NetnsError::Setns { path: path.into(), source });
+    }
+    log::debug!("entered network namespace {}", path.display());
+    Ok(())
+}
+
+/// Moves the calling thread to `target`.
+pub fn enter(target: &Target) -> Result<(), NetnsError> {
+    match target {
+        Target::Private => enter_private(),
+        Target::Existing(path) => enter_path(path),
+        Target::Current => Ok(()),
+    }
+}

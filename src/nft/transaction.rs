@@ -1,0 +1,504 @@
+//! Transactions: nf_tables messages framed by BATCH_BEGIN and BATCH_END in one [`Batch`].
+//!
+//! ```text
+//!  BATCH_BEGIN (res_id = htons(10), optional generation id)
+//!  NEWTABLE | NEWCHAIN | NEWSET | NEWSETELEM ... | NEWRULE | DEL... (NLM_F_REQUEST each)
+//!  BATCH_END   (NLM_F_ACK: the kernel confirms the commit, Linux 6.10 and later)
+//! ```
+//!
+//! Without BATCH_END the kernel validates every message and then aborts: a dry run.
+
+use super::expr::Rule;
+use super::objects::{check_comment, check_name, Chain, Family, Set, Table};
+use super::wire::*;
+use super::NftError;
+use crate::addr::{V4Range, V6Range};
+use crate::message::{
+    Batch, BatchConfig, EncodeError, Message, NLA_MAX_LEN, NLM_F_ACK, NLM_F_APPEND, NLM_F_CREATE,
+    NLM_F_REQUEST,
+};
+
+/// How a transaction ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// Still open: objects can be added.
+    Open,
+    /// BATCH_END written: the kernel commits if every message is valid.
+    Commit,
+    /// No BATCH_END: the kernel validates every message, then aborts.
+    DryRun,
+}
+
+/// The set a list of elements goes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetTarget {
+    /// Family of the table.
+    pub family: Family,
+    /// Table name.
+    pub table: String,
+    /// Set name.
+    pub set: String,
+    /// `NFTA_SET_ID` when the set is made in the same transaction.
+    pub id: Option<u32>,
+}
+
+impl SetTarget {
+    /// The target for `set`, made in this transaction with `id` (or existing, with `None`).
+    pub fn of(set: &Set, id: Option<u32>) -> SetTarget {
+        SetTarget { family: set.family, table: set.table.clone(), set: set.name.clone(), id }
+    }
+}
+
+/// Counts of what one element list became.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ElementStats {
+    /// Elements written (for intervals, start and end elements).
+    pub elements: u64,
+    /// NEWSETELEM messages written.
+    pub messages: u32,
+}
+
+/// An nf_tables transaction being built in a reusable [`Batch`].
+///
+/// ```
+/// use nlbatch::nft::{Family, KeyType, Set, Table, Transaction};
+///
+/// let mut tx = Transaction::new(Default::default())?;
+/// tx.begin(None)?;
+/// tx.add_table(&Table::new(Family::Inet, "filter"))?;
+/// let set = Set::new(Family::Inet, "filter", "blocklist", KeyType::Ipv4Addr);
+/// let target = tx.add_set(&set)?;
+/// tx.add_keys(&target, [[10, 0, 0, 1], [10, 0, 0, 2]].iter().map(|k| &k[..]))?;
+/// tx.end()?;
+/// assert_eq!(tx.batch().message_count(), 5);
+/// # Ok::<(), nlbatch::nft::NftError>(())
+/// ```
+#[derive(Debug)]
+pub struct Transaction {
+    batch: Batch,
+    next_id: u32,
+    begin_seq: u32,
+    ending: Ending,
+}
+
+impl Transaction {
+    /// An empty transaction over a new batch.
+    pub fn new(config: BatchConfig) -> Result<Transaction, NftError> {
+        Ok(Transaction { batch: Batch::new(config)?, next_id: 1, begin_seq: 0, ending: Ending::Open })
+    }
+
+    /// The batch holding the messages.
+    pub fn batch(&self) -> &Batch {
+        &self.batch
+    }
+
+    /// The batch, mutable (for sending).
+    pub fn batch_mut(&mut self) -> &mut Batch {
+        &mut self.batch
+    }
+
+    /// Seq of BATCH_BEGIN: batch-level errors carry it.
+    pub fn begin_seq(&self) -> u32 {
+        self.begin_seq
+    }
+
+    /// How the transaction ends.
+    pub fn ending(&self) -> Ending {
+        self.ending
+    }
+
+    /// Empties the transaction, keeping its memory; seq numbers and ids keep counting.
+    pub fn reset(&mut self) {
+        self.batch.reset();
+        self.ending = Ending::Open;
+    }
+
+    fn check_open(&self) -> Result<(), NftError> {
+        if self.ending != Ending::Open {
+            return Err(NftError::Closed);
+        }
+        Ok(())
+    }
+
+    fn id(&mut self) -> u32 {
+        let id = self.next_id;
+        self.next_id = self.next_id.wrapping_add(1).max(1);
+        id
+    }
+
+    /// Starts a message of nf_tables command `cmd` for `family`.
+    fn message(&mut self, cmd: u16, flags: u16, family: Family) -> Result<Message<'_>, NftError> {
+        let mut msg = self.batch.message(msg_type(cmd), NLM_F_REQUEST | flags)?;
+        msg.family_header(&[family.nfproto(), 0, 0, 0])?;
+        Ok(msg)
+    }
+
+    /// Writes BATCH_BEGIN; with `genid`, the kernel refuses the transaction (`ERESTART`) if the
+    /// ruleset's generation has changed since it was read.
+    pub fn begin(&mut self, genid: Option<u32>) -> Result<(), NftError> {
+        if !self.batch.is_empty() {
+            return Err(NftError::Closed);
+        }
+        let mut msg = self.batch.message(NFNL_MSG_BATCH_BEGIN, NLM_F_REQUEST)?;
+        msg.family_header(&res_id_header())?;
+        if let Some(genid) = genid {
+            msg.put_be32(NFNL_BATCH_GENID, genid)?;
+        }
+        self.begin_seq = msg.finish()?;
+        self.ending = Ending::Open;
+        Ok(())
+    }
+
+    /// Writes BATCH_END with `NLM_F_ACK`, so that the kernel confirms the commit.
+    pub fn end(&mut self) -> Result<u32, NftError> {
+        self.check_open()?;
+        let mut msg = self.batch.message(NFNL_MSG_BATCH_END, NLM_F_REQUEST | NLM_F_ACK)?;
+        msg.family_header(&res_id_header())?;
+        let seq = msg.finish()?;
+        self.ending = Ending::Commit;
+        Ok(seq)
+    }
+
+    /// Closes the transaction without BATCH_END: the kernel validates, then aborts.
+    pub fn dry_run(&mut self) -> Result<(), NftError> {
+        self.check_open()?;
+        self.ending = Ending::DryRun;
+        Ok(())
+    }
+
+    /// NEWTABLE: creates the table, or leaves an existing one as it is.
+    pub fn add_table(&mut self, table: &Table) -> Result<u32, NftError> {
+        self.check_open()?;
+        check_name("table", &table.name)?;
+        if let Some(c) = &table.comment {
+            check_comment(&format!("table {}", table.name), c)?;
+        }
+        let mut msg = self.message(NFT_MSG_NEWTABLE, NLM_F_CREATE, table.family)?;
+        msg.put_strz(NFTA_TABLE_NAME, &table.name)?;
+        msg.put_be32(NFTA_TABLE_FLAGS, table.flags)?;
+        if let Some(comment) = &table.comment {
+            put_comment(&mut msg, NFTA_TABLE_USERDATA, NFTNL_UDATA_COMMENT, comment)?;
+        }
+        Ok(msg.finish()?)
+    }
+
+    /// NEWCHAIN: creates the chain, or leaves an existing one as it is.
+    pub fn add_chain(&mut self, chain: &Chain) -> Result<u32, NftError> {
+        self.check_open()?;
+        check_name("table", &chain.table)?;
+        check_name("chain", &chain.name)?;
+        if let Some(c) = &chain.comment {
+            check_comment(&format!("chain {}", chain.name), c)?;
+        }
+        let mut msg = self.message(NFT_MSG_NEWCHAIN, NLM_F_CREATE, chain.family)?;
+        msg.put_strz(NFTA_CHAIN_TABLE, &chain.table)?;
+        msg.put_strz(NFTA_CHAIN_NAME, &chain.name)?;
+        if let Some(base) = &chain.base {
+            msg.put_strz(NFTA_CHAIN_TYPE, &base.chain_type)?;
+            msg.put_be32(NFTA_CHAIN_POLICY, u32::from(base.policy_accept))?;
+            let hook = msg.begin_nest(NFTA_CHAIN_HOOK)?;
+            msg.put_be32(NFTA_HOOK_HOOKNUM, base.hook.number())?;
+            msg.put_be32(NFTA_HOOK_PRIORITY, base.priority as u32)?;
+            if let Some(dev) = &base.device {
+                msg.put_strz(NFTA_HOOK_DEV, dev)?;
+            }
+            msg.end_nest(hook)?;
+        }
+        if let Some(comment) = &chain.comment {
+            put_comment(&mut msg, NFTA_CHAIN_USERDATA, NFTNL_UDATA_COMMENT, comment)?;
+        }
+        Ok(msg.finish()?)
+    }
+
+    /// NEWSET: creates the set (or keeps an identical existing one); returns the target for its
+    /// elements, with the `NFTA_SET_ID` it was given.
+    pub fn add_set(&mut self, set: &Set) -> Result<SetTarget, NftError> {
+        self.check_open()?;
+        set.validate()?;
+        let id = self.id();
+        let mut msg = self.message(NFT_MSG_NEWSET, NLM_F_CREATE, set.family)?;
+        msg.put_strz(NFTA_SET_TABLE, &set.table)?;
+        msg.put_strz(NFTA_SET_NAME, &set.name)?;
+        msg.put_be32(NFTA_SET_FLAGS, set.wire_flags())?;
+        msg.put_be32(NFTA_SET_KEY_TYPE, set.key.id())?;
+        msg.put_be32(NFTA_SET_KEY_LEN, set.key.len())?;
+        if let Some(data) = set.data {
+            let data_len = if data == super::KeyType::Verdict { 0 } else { data.len() };
+            msg.put_be32(NFTA_SET_DATA_TYPE, if data_len == 0 { 0xffffff00 } else { data.id() })?;
+            msg.put_be32(NFTA_SET_DATA_LEN, data_len)?;
+        }
+        if let Some(timeout) = set.timeout_ms {
+            msg.put_be64(NFTA_SET_TIMEOUT, timeout)?;
+        }
+        msg.put_be32(NFTA_SET_ID, id)?;
+        if set.size.is_some() || set.key.0.len() > 1 {
+            let desc = msg.begin_nest(NFTA_SET_DESC)?;
+            if let Some(size) = set.size {
+                msg.put_be32(NFTA_SET_DESC_SIZE, size)?;
+            }
+            if set.key.0.len() > 1 {
+                let concat = msg.begin_nest(NFTA_SET_DESC_CONCAT)?;
+                for part in &set.key.0 {
+                    let field = msg.begin_nest(NFTA_LIST_ELEM)?;
+                    msg.put_be32(NFTA_SET_FIELD_LEN, part.len())?;
+                    msg.end_nest(field)?;
+                }
+                msg.end_nest(concat)?;
+            }
+            msg.end_nest(desc)?;
+        }
+        let order = |t: super::KeyType| {
+            if t.host_order() { BYTEORDER_HOST_ENDIAN } else { BYTEORDER_BIG_ENDIAN }
+        };
+        let mut udata = [0u8; 6 + 6 + NFT_USERDATA_MAXLEN];
+        let mut n = put_udata(&mut udata, 0, NFTNL_UDATA_SET_KEYBYTEORDER, &order(set.key.0[0]).to_ne_bytes());
+        if let Some(data) = set.data.filter(|d| *d != super::KeyType::Verdict) {
+            n = put_udata(&mut udata, n, NFTNL_UDATA_SET_DATABYTEORDER, &order(data).to_ne_bytes());
+        }
+        if let Some(comment) = &set.comment {
+            n = put_udata_str(&mut udata, n, NFTNL_UDATA_SET_COMMENT, comment);
+        }
+        msg.put(NFTA_SET_USERDATA, &udata[..n])?;
+        msg.finish()?;
+        Ok(SetTarget::of(set, Some(id)))
+    }
+
+    /// DELSETELEM without elements: empties the set (inside this transaction, so a flush
+    /// followed by adds replaces the contents atomically).
+    pub fn flush_set(&mut self, target: &SetTarget) -> Result<u32, NftError> {
+        self.check_open()?;
+        let mut msg = self.message(NFT_MSG_DELSETELEM, 0, target.family)?;
+        msg.put_strz(NFTA_SET_ELEM_LIST_TABLE, &target.table)?;
+        msg.put_strz(NFTA_SET_ELEM_LIST_SET, &target.set)?;
+        Ok(msg.finish()?)
+    }
+
+    /// DELSET, DELCHAIN or DELTABLE by name.
+    pub fn delete(&mut self, what: Delete<'_>) -> Result<u32, NftError> {
+        self.check_open()?;
+        let (cmd, family, table, name_attr, name) = match what {
+            Delete::Table(f, t) => (NFT_MSG_DELTABLE, f, t, None, ""),
+            Delete::Chain(f, t, c) => (NFT_MSG_DELCHAIN, f, t, Some(NFTA_CHAIN_NAME), c),
+            Delete::Set(f, t, s) => (NFT_MSG_DELSET, f, t, Some(NFTA_SET_NAME), s),
+        };
+        let mut msg = self.message(cmd, 0, family)?;
+        msg.put_strz(1, table)?; // NFTA_{TABLE_NAME,CHAIN_TABLE,SET_TABLE} are all 1
+        if let Some(attr) = name_attr {
+            msg.put_strz(attr, name)?;
+        }
+        Ok(msg.finish()?)
+    }
+
+    /// NEWRULE: appends the rule to its chain.
+    pub fn add_rule(&mut self, rule: &Rule) -> Result<u32, NftError> {
+        self.check_open()?;
+        rule.validate()?;
+        let mut msg = self.message(NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, rule.family)?;
+        msg.put_strz(NFTA_RULE_TABLE, &rule.table)?;
+        msg.put_strz(NFTA_RULE_CHAIN, &rule.chain)?;
+        let list = msg.begin_nest(NFTA_RULE_EXPRESSIONS)?;
+        for expr in &rule.exprs {
+            expr.encode(&mut msg)?;
+        }
+        msg.end_nest(list)?;
+        Ok(msg.finish()?)
+    }
+
+    /// Starts a NEWSETELEM message for `target` and opens its element list.
+    fn elements_message(&mut self, target: &SetTarget) -> Result<(Message<'_>, Nest), NftError> {
+        let mut msg = self.message(NFT_MSG_NEWSETELEM, NLM_F_CREATE, target.family)?;
+        msg.put_strz(NFTA_SET_ELEM_LIST_TABLE, &target.table)?;
+        msg.put_strz(NFTA_SET_ELEM_LIST_SET, &target.set)?;
+        if let Some(id) = target.id {
+            msg.put_be32(NFTA_SET_ELEM_LIST_SET_ID, id)?;
+        }
+        let list = msg.begin_nest(NFTA_SET_ELEM_LIST_ELEMENTS)?;
+        Ok((msg, list))
+    }
+
+    /// Adds elements, each written by `write` as one group that stays in one message; lists
+    /// are split across NEWSETELEM messages where the 16-bit nest length would overflow.
+    ///
+    /// `write` gets the message and the 1-based number of the next element in it, and returns
+    /// how many elements it wrote.
+    pub fn add_element_groups<T>(
+        &mut self,
+        target: &SetTarget,
+        groups: impl IntoIterator<Item = T>,
+        mut write: impl FnMut(&mut Message<'_>, u16, &T) -> Result<u16, EncodeError>,
+    ) -> Result<ElementStats, NftError> {
+        self.check_open()?;
+        let mut stats = ElementStats::default();
+        let mut groups = groups.into_iter().peekable();
+        while groups.peek().is_some() {
+            let (mut msg, list) = self.elements_message(target)?;
+            let mut number: u16 = 1;
+            while let Some(group) = groups.peek() {
+                let mark = msg.mark();
+                let written = write(&mut msg, number, group)?;
+                if msg.nest_len(&list) > NLA_MAX_LEN {
+                    if number == 1 {
+                        // Not even one group fits an empty list: it can never be sent.
+                        let len = msg.nest_len(&list);
+                        let attr_type = NFTA_SET_ELEM_LIST_ELEMENTS;
+                        return Err(EncodeError::AttrTooLong { attr_type, len }.into());
+                    }
+                    msg.rollback(mark);
+                    break;
+                }
+                number += written;
+                stats.elements += u64::from(written);
+                groups.next();
+            }
+            msg.end_nest(list)?;
+            msg.finish()?;
+            stats.messages += 1;
+        }
+        if stats.messages > 1 {
+            log::debug!(
+                "{} elements for set {} split into {} messages",
+                stats.elements, target.set, stats.messages
+            );
+        }
+        Ok(stats)
+    }
+
+    /// Adds plain keys (each in the set's key byte order and length).
+    pub fn add_keys<'k>(
+        &mut self,
+        target: &SetTarget,
+        keys: impl IntoIterator<Item = &'k [u8]>,
+    ) -> Result<ElementStats, NftError> {
+        self.add_element_groups(target, keys, |msg, number, key| {
+            put_key_element(msg, number, key, 0)?;
+            Ok(1)
+        })
+    }
+
+    /// Adds sorted, merged IPv4 ranges to an interval set, as nft encodes them.
+    pub fn add_v4_intervals(
+        &mut self,
+        target: &SetTarget,
+        ranges: &[V4Range],
+    ) -> Result<ElementStats, NftError> {
+        let first_lo = ranges.first().map(|r| r.lo);
+        self.add_element_groups(target, ranges, |msg, number, r| {
+            let lead = first_lo == Some(r.lo) && r.lo != 0;
+            interval_group(msg, number, lead, &r.lo.to_be_bytes(), (r.hi != u32::MAX)
+                .then(|| (r.hi + 1).to_be_bytes()).as_ref().map(|b| &b[..]))
+        })
+    }
+
+    /// Adds sorted, merged IPv6 ranges to an interval set, as nft encodes them.
+    pub fn add_v6_intervals(
+        &mut self,
+        target: &SetTarget,
+        ranges: &[V6Range],
+    ) -> Result<ElementStats, NftError> {
+        let first_lo = ranges.first().map(|r| r.lo);
+        self.add_element_groups(target, ranges, |msg, number, r| {
+            let lead = first_lo == Some(r.lo) && r.lo != 0;
+            interval_group(msg, number, lead, &r.lo.to_be_bytes(), (r.hi != u128::MAX)
+                .then(|| (r.hi + 1).to_be_bytes()).as_ref().map(|b| &b[..]))
+        })
+    }
+}
+
+use crate::message::Nest;
+
+/// What [`Transaction::delete`] removes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delete<'a> {
+    /// A table and everything in it.
+    Table(Family, &'a str),
+    /// A chain (family, table, chain).
+    Chain(Family, &'a str, &'a str),
+    /// A set (family, table, set).
+    Set(Family, &'a str, &'a str),
+}
+
+/// The `nfgenmsg` of BATCH_BEGIN and BATCH_END: `AF_UNSPEC`, version 0, big-endian subsystem.
+fn res_id_header() -> [u8; 4] {
+    let res_id = NFNL_SUBSYS_NFTABLES.to_be_bytes();
+    [0, 0, res_id[0], res_id[1]]
+}
+
+/// One element `{ [FLAGS], KEY { VALUE } }` numbered `number` in its list.
+#[inline]
+fn put_key_element(
+    msg: &mut Message<'_>,
+    number: u16,
+    key: &[u8],
+    flags: u32,
+) -> Result<(), EncodeError> {
+    let elem = msg.begin_nest(number)?;
+    if flags != 0 {
+        msg.put_be32(NFTA_SET_ELEM_FLAGS, flags)?;
+    }
+    let k = msg.begin_nest(NFTA_SET_ELEM_KEY)?;
+    msg.put(NFTA_DATA_VALUE, key)?;
+    msg.end_nest(k)?;
+    msg.end_nest(elem)
+}
+
+/// The elements of one interval: an optional leading zero key flagged as an end (nft marks the
+/// space below the first range so), the start, and the end (`hi + 1`) unless the range reaches
+/// the family's highest address, which nft flags as open in the element's userdata.
+fn interval_group(
+    msg: &mut Message<'_>,
+    number: u16,
+    lead: bool,
+    lo: &[u8],
+    end: Option<&[u8]>,
+) -> Result<u16, EncodeError> {
+    let mut n = number;
+    if lead {
+        let zero = [0u8; 16];
+        put_key_element(msg, n, &zero[..lo.len()], NFT_SET_ELEM_INTERVAL_END)?;
+        n += 1;
+    }
+    match end {
+        Some(end) => {
+            put_key_element(msg, n, lo, 0)?;
+            put_key_element(msg, n + 1, end, NFT_SET_ELEM_INTERVAL_END)?;
+            n += 2;
+        }
+        None => {
+            let elem = msg.begin_nest(n)?;
+            let k = msg.begin_nest(NFTA_SET_ELEM_KEY)?;
+            msg.put(NFTA_DATA_VALUE, lo)?;
+            msg.end_nest(k)?;
+            let mut udata = [0u8; 6];
+            put_udata(&mut udata, 0, NFTNL_UDATA_SET_ELEM_FLAGS,
+                &NFTNL_SET_ELEM_F_INTERVAL_OPEN.to_ne_bytes());
+            msg.put(NFTA_SET_ELEM_USERDATA, &udata)?;
+            msg.end_nest(elem)?;
+            n += 1;
+        }
+    }
+    Ok(n - number)
+}
+
+/// Writes a libnftnl userdata TLV (`type: u8, len: u8, value`) at `at`; returns the new end.
+/// `buf` must have room (callers size it for the longest value).
+fn put_udata(buf: &mut [u8], at: usize, tlv_type: u8, value: &[u8]) -> usize {
+    buf[at] = tlv_type;
+    buf[at + 1] = value.len() as u8;
+    buf[at + 2..at + 2 + value.len()].copy_from_slice(value);
+    at + 2 + value.len()
+}
+
+/// Writes a NUL-terminated string TLV (a comment), as nft does.
+fn put_udata_str(buf: &mut [u8], at: usize, tlv_type: u8, value: &str) -> usize {
+    let end = put_udata(buf, at, tlv_type, value.as_bytes());
+    buf[at + 1] += 1;
+    buf[end] = 0;
+    end + 1
+}
+
+/// A userdata attribute holding only a comment TLV.
+fn put_comment(msg: &mut Message<'_>, attr: u16, tlv: u8, comment: &str) -> Result<(), NftError> {
+    let mut udata = [0u8; NFT_USERDATA_MAXLEN + 3];
+    let n = put_udata_str(&mut udata, 0, tlv, comment);
+    Ok(msg.put(attr, &udata[..n])?)
+}

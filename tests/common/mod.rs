@@ -1,0 +1,54 @@
+//! Helpers shared by the kernel tests: a private network namespace per test, and `nft` as the
+//! independent oracle.
+#![allow(dead_code)]
+
+use std::process::Command;
+
+/// Runs `f` in a new thread moved into a fresh, private network namespace, so that nothing the
+/// test does reaches the host's firewall.
+///
+/// When the namespace cannot be made (not root), the test is reported as skipped on standard
+/// error with the reason and `None` is returned — unless `NLBATCH_REQUIRE_KERNEL=1` is set, as
+/// CI sets it, in which case the test fails.
+pub fn in_netns<T: Send + 'static>(name: &str, f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    let name = name.to_string();
+    let handle = std::thread::Builder::new()
+        .name(name.clone())
+        .spawn(move || {
+            if let Err(e) = nlbatch::netns::enter_private() {
+                if std::env::var("NLBATCH_REQUIRE_KERNEL").as_deref() == Ok("1") {
+                    panic!("kernel test {name} cannot run and NLBATCH_REQUIRE_KERNEL=1: {e}");
+                }
+                eprintln!("SKIPPED kernel test {name}: {e}");
+                return None;
+            }
+            Some(f())
+        })
+        .expect("spawn test thread");
+    match handle.join() {
+        Ok(v) => v,
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}
+
+/// Runs `nft` with `args` in the calling thread's namespace and returns its standard output;
+/// panics with its standard error when it fails.
+pub fn nft(args: &[&str]) -> String {
+    let out = Command::new("nft").args(args).output().expect("run nft (package nftables)");
+    assert!(
+        out.status.success(),
+        "nft {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("nft prints UTF-8")
+}
+
+/// `nft list ruleset`, with tabs and blank lines normalised away.
+pub fn ruleset() -> String {
+    normalise(&nft(&["list", "ruleset"]))
+}
+
+/// Trims each line and drops empty ones, so expected texts can be written indented.
+pub fn normalise(text: &str) -> String {
+    text.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
+}
