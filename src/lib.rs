@@ -11,6 +11,7 @@
 //! - [`nft`]: the nftables vocabulary (tables, chains, sets, elements, rules, transactions);
 //! - [`addr`] and [`blocklist`]: addresses, ranges and merging, and the reader of real
 //!   blocklists;
+//! - [`load`]: the main job, loading blocklists atomically, as the tool does it;
 //! - [`netns`]: network namespaces, so nothing touches the host's firewall unless asked.
 #![deny(missing_docs)]
 #![forbid(unsafe_op_in_unsafe_fn)]
@@ -19,6 +20,7 @@ pub mod addr;
 pub mod arena;
 pub mod blocklist;
 pub mod decode;
+pub mod load;
 pub mod message;
 pub mod netns;
 pub mod nft;
