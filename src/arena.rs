@@ -68,7 +68,10 @@ pub struct ArenaConfig {
 
 impl Default for ArenaConfig {
     fn default() -> Self {
-        ArenaConfig { page_size: DEFAULT_PAGE_SIZE, max_page_size: DEFAULT_MAX_PAGE_SIZE }
+        ArenaConfig {
+            page_size: DEFAULT_PAGE_SIZE,
+            max_page_size: DEFAULT_MAX_PAGE_SIZE,
+        }
     }
 }
 
@@ -76,7 +79,10 @@ impl ArenaConfig {
     /// A configuration with the given page size and the default ceiling for grown pages
     /// (raised to `page_size` when smaller).
     pub fn with_page_size(page_size: usize) -> Self {
-        ArenaConfig { page_size, max_page_size: DEFAULT_MAX_PAGE_SIZE.max(page_size) }
+        ArenaConfig {
+            page_size,
+            max_page_size: DEFAULT_MAX_PAGE_SIZE.max(page_size),
+        }
     }
 
     /// Checks the bounds stated on each field.
@@ -95,7 +101,9 @@ impl ArenaConfig {
         let regular = if index < GROW_AFTER_PAGES {
             self.page_size
         } else {
-            previous.saturating_mul(2).clamp(self.page_size, self.max_page_size)
+            previous
+                .saturating_mul(2)
+                .clamp(self.page_size, self.max_page_size)
         };
         regular.max(need)
     }
@@ -262,22 +270,36 @@ impl Arena {
     #[cold]
     fn move_open(&mut self, n: usize, message: u32) -> Result<(), ArenaError> {
         let open = self.open_len();
-        let need = open.checked_add(n).ok_or(ArenaError::OutOfMemory(usize::MAX))?;
+        let need = open
+            .checked_add(n)
+            .ok_or(ArenaError::OutOfMemory(usize::MAX))?;
         let alone = self.open_start == 0 && !self.pages.is_empty();
-        let index = if alone { self.pages.len() - 1 } else { self.pages.len() };
+        let index = if alone {
+            self.pages.len() - 1
+        } else {
+            self.pages.len()
+        };
         if index >= UIO_MAXIOV {
             return Err(ArenaError::TooManyPages);
         }
-        let previous = self.pages.last().map_or(self.config.page_size, |_| self.cur_cap);
+        let previous = self
+            .pages
+            .last()
+            .map_or(self.config.page_size, |_| self.cur_cap);
         let mut cap = self.config.capacity(index, previous, need);
         if alone && cap < need.saturating_mul(2) {
             // A message growing alone in its page: double, so repeated growth stays linear.
             cap = need.saturating_mul(2).max(cap);
         }
-        let cap = cap.checked_next_multiple_of(PAGE_ALIGN).ok_or(ArenaError::OutOfMemory(cap))?;
+        let cap = cap
+            .checked_next_multiple_of(PAGE_ALIGN)
+            .ok_or(ArenaError::OutOfMemory(cap))?;
         let layout =
             Layout::from_size_align(cap, PAGE_ALIGN).map_err(|_| ArenaError::OutOfMemory(cap))?;
-        let ptr = self.bump.try_alloc_layout(layout).map_err(|_| ArenaError::OutOfMemory(cap))?;
+        let ptr = self
+            .bump
+            .try_alloc_layout(layout)
+            .map_err(|_| ArenaError::OutOfMemory(cap))?;
         if open > 0 {
             // SAFETY: the source is the open region of the current page (initialised bytes that
             // the caller wrote), the destination a fresh allocation of `cap >= open` bytes; the
@@ -292,7 +314,11 @@ impl Arena {
         } else if let Some(last) = self.pages.last_mut() {
             last.len = self.open_start;
         }
-        self.pages.push(Page { ptr, len: 0, first_message: message });
+        self.pages.push(Page {
+            ptr,
+            len: 0,
+            first_message: message,
+        });
         if cap > self.config.page_size {
             log::debug!("page {index} grown to {cap} bytes (open message {open} + {n} bytes)");
         }
@@ -348,7 +374,10 @@ impl Arena {
     pub fn iovecs(&mut self) -> &[libc::iovec] {
         self.iov.clear();
         for page in self.pages.iter().filter(|p| p.len > 0) {
-            self.iov.push(libc::iovec { iov_base: page.ptr.as_ptr().cast(), iov_len: page.len });
+            self.iov.push(libc::iovec {
+                iov_base: page.ptr.as_ptr().cast(),
+                iov_len: page.len,
+            });
         }
         &self.iov
     }

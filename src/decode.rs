@@ -85,10 +85,18 @@ impl<'a> Iterator for MessageIter<'a> {
         if len < NLMSG_HDRLEN || len > rest.len() {
             self.pos = self.buf.len();
             let available = rest.len();
-            return Some(Err(DecodeError::BadLength { what: "message", offset, len, available }));
+            return Some(Err(DecodeError::BadLength {
+                what: "message",
+                offset,
+                len,
+                available,
+            }));
         }
         self.pos = offset.saturating_add(align(len)).min(self.buf.len());
-        Some(Ok(MessageView { bytes: &rest[..len], offset }))
+        Some(Ok(MessageView {
+            bytes: &rest[..len],
+            offset,
+        }))
     }
 }
 
@@ -104,7 +112,11 @@ impl<'a> MessageView<'a> {
     pub fn parse(bytes: &'a [u8]) -> Result<Self, DecodeError> {
         match MessageIter::new(bytes).next() {
             Some(result) => result,
-            None => Err(DecodeError::Truncated { what: "message", offset: 0, available: 0 }),
+            None => Err(DecodeError::Truncated {
+                what: "message",
+                offset: 0,
+                available: 0,
+            }),
         }
     }
 
@@ -167,7 +179,11 @@ impl<'a> MessageView<'a> {
     pub fn attrs(&self, family_header_len: usize) -> AttrIter<'a> {
         let start = NLMSG_HDRLEN.saturating_add(align(family_header_len));
         let buf = self.bytes.get(start..).unwrap_or(&[]);
-        AttrIter { buf, pos: 0, base: start.min(self.bytes.len()) }
+        AttrIter {
+            buf,
+            pos: 0,
+            base: start.min(self.bytes.len()),
+        }
     }
 }
 
@@ -196,17 +212,30 @@ impl<'a> Iterator for AttrIter<'a> {
         if rest.len() < NLA_HDRLEN {
             self.pos = self.buf.len();
             let available = rest.len();
-            return Some(Err(DecodeError::Truncated { what: "attribute", offset, available }));
+            return Some(Err(DecodeError::Truncated {
+                what: "attribute",
+                offset,
+                available,
+            }));
         }
         let len = u16::from_ne_bytes([rest[0], rest[1]]) as usize;
         let attr_type = u16::from_ne_bytes([rest[2], rest[3]]);
         if len < NLA_HDRLEN || len > rest.len() {
             self.pos = self.buf.len();
             let available = rest.len();
-            return Some(Err(DecodeError::BadLength { what: "attribute", offset, len, available }));
+            return Some(Err(DecodeError::BadLength {
+                what: "attribute",
+                offset,
+                len,
+                available,
+            }));
         }
         self.pos = self.pos.saturating_add(align(len)).min(self.buf.len());
-        Some(Ok(Attr { attr_type, data: &rest[NLA_HDRLEN..len], offset }))
+        Some(Ok(Attr {
+            attr_type,
+            data: &rest[NLA_HDRLEN..len],
+            offset,
+        }))
     }
 }
 
@@ -246,7 +275,11 @@ impl<'a> Attr<'a> {
 
     /// Attributes inside this one, read as a nest whatever its flags say.
     pub fn nested(&self) -> AttrIter<'a> {
-        AttrIter { buf: self.data, pos: 0, base: self.offset + NLA_HDRLEN }
+        AttrIter {
+            buf: self.data,
+            pos: 0,
+            base: self.offset + NLA_HDRLEN,
+        }
     }
 
     /// Payload as `u8`, if exactly 1 byte.
@@ -286,7 +319,11 @@ impl<'a> Attr<'a> {
 
     /// Payload as a NUL-terminated UTF-8 string (the NUL and anything after it dropped).
     pub fn str(&self) -> Option<&'a str> {
-        let end = self.data.iter().position(|&b| b == 0).unwrap_or(self.data.len());
+        let end = self
+            .data
+            .iter()
+            .position(|&b| b == 0)
+            .unwrap_or(self.data.len());
         std::str::from_utf8(&self.data[..end]).ok()
     }
 }

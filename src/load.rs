@@ -153,7 +153,12 @@ impl Loader {
         };
         let tx = Transaction::new(config).map_err(|e| LoadError::Input(e.to_string()))?;
         let nft = Nftables::open().map_err(LoadError::Nft)?;
-        Ok(Loader { nft, tx, v4: Vec::new(), v6: Vec::new() })
+        Ok(Loader {
+            nft,
+            tx,
+            v4: Vec::new(),
+            v6: Vec::new(),
+        })
     }
 
     /// The socket, for other requests.
@@ -174,16 +179,22 @@ impl Loader {
 
         let existing = self.existing(opts, families)?;
         self.tx.reset();
-        let elements = self.encode(opts, families, &existing).map_err(|e| match e {
-            NftError::Invalid { .. } | NftError::Encode(_) => LoadError::Input(e.to_string()),
-            other => LoadError::Nft(other),
-        })?;
+        let elements = self
+            .encode(opts, families, &existing)
+            .map_err(|e| match e {
+                NftError::Invalid { .. } | NftError::Encode(_) => LoadError::Input(e.to_string()),
+                other => LoadError::Nft(other),
+            })?;
         let encode = start.elapsed();
 
         let report = match self.nft.commit(&mut self.tx) {
             Ok(report) => report,
             Err(NftError::Rejected(rejections)) => {
-                return Err(LoadError::Rejected(self.explain(entries, opts, &rejections)));
+                return Err(LoadError::Rejected(self.explain(
+                    entries,
+                    opts,
+                    &rejections,
+                )));
             }
             Err(e) => return Err(LoadError::Nft(e)),
         };
@@ -258,7 +269,13 @@ impl Loader {
         tx.begin(None)?;
         tx.add_table(&Table::new(opts.family, opts.table.clone()))?;
         if !opts.no_rule {
-            let chain = Chain::filter(opts.family, &opts.table, &opts.chain, opts.hook, opts.priority);
+            let chain = Chain::filter(
+                opts.family,
+                &opts.table,
+                &opts.chain,
+                opts.hook,
+                opts.priority,
+            );
             tx.add_chain(&chain)?;
         }
         let mut elements = 0;
@@ -266,12 +283,21 @@ impl Loader {
             let name = opts.set_name(ipv6);
             if !families[ipv6 as usize] {
                 if existing.stale_set[ipv6 as usize] {
-                    let target = SetTarget { family: opts.family, table: opts.table.clone(), set: name, id: None };
+                    let target = SetTarget {
+                        family: opts.family,
+                        table: opts.table.clone(),
+                        set: name,
+                        id: None,
+                    };
                     tx.flush_set(&target)?;
                 }
                 continue;
             }
-            let key = if ipv6 { KeyType::Ipv6Addr } else { KeyType::Ipv4Addr };
+            let key = if ipv6 {
+                KeyType::Ipv6Addr
+            } else {
+                KeyType::Ipv4Addr
+            };
             let mut set = Set::new(opts.family, &opts.table, &name, key).interval();
             set.size = opts.size;
             set.timeout_ms = opts.timeout_ms;
@@ -285,7 +311,14 @@ impl Loader {
             elements += stats.elements;
             if !opts.no_rule && !existing.rule_lookups.iter().any(|s| *s == name) {
                 let set_ref = SetRef::NameAndId(name.clone(), target.id.unwrap_or(0));
-                let rule = Rule::saddr_in_set(opts.family, &opts.table, &opts.chain, set_ref, ipv6, Verdict::Drop);
+                let rule = Rule::saddr_in_set(
+                    opts.family,
+                    &opts.table,
+                    &opts.chain,
+                    set_ref,
+                    ipv6,
+                    Verdict::Drop,
+                );
                 tx.add_rule(&rule)?;
             }
         }
@@ -299,13 +332,22 @@ impl Loader {
 
     /// Turns kernel rejections into lines an operator can act on, naming the input line of
     /// an element where one is found.
-    fn explain(&self, entries: &Entries, opts: &LoadOptions, rejections: &[Rejection]) -> Vec<String> {
+    fn explain(
+        &self,
+        entries: &Entries,
+        opts: &LoadOptions,
+        rejections: &[Rejection],
+    ) -> Vec<String> {
         rejections
             .iter()
             .take(10)
             .map(|r| {
                 let mut line = r.to_string();
-                if let Some(origin) = r.key.as_deref().and_then(|k| self.origin_of_key(entries, k)) {
+                if let Some(origin) = r
+                    .key
+                    .as_deref()
+                    .and_then(|k| self.origin_of_key(entries, k))
+                {
                     line.push_str(&format!("; from input line {origin}"));
                 }
                 if r.error.errno == libc::ENFILE {
@@ -327,13 +369,19 @@ impl Loader {
             let k = u32::from_be_bytes(b);
             let hit = |r: &V4Range| r.contains(k) || (k > 0 && r.contains(k - 1));
             let range = *self.v4.iter().find(|r| hit(r))?;
-            let i = entries.v4.iter().position(|e| e.lo <= range.hi && e.hi >= range.lo)?;
+            let i = entries
+                .v4
+                .iter()
+                .position(|e| e.lo <= range.hi && e.hi >= range.lo)?;
             return entries.v4_origin(i);
         }
         let k = u128::from_be_bytes(<[u8; 16]>::try_from(key).ok()?);
         let hit = |r: &V6Range| r.contains(k) || (k > 0 && r.contains(k - 1));
         let range = *self.v6.iter().find(|r| hit(r))?;
-        let i = entries.v6.iter().position(|e| e.lo <= range.hi && e.hi >= range.lo)?;
+        let i = entries
+            .v6
+            .iter()
+            .position(|e| e.lo <= range.hi && e.hi >= range.lo)?;
         entries.v6_origin(i)
     }
 }
@@ -373,22 +421,34 @@ fn families_for(entries: &Entries, opts: &LoadOptions) -> Result<[bool; 2], Load
         ))),
         Family::Ip => Ok([true, false]),
         Family::Ip6 => Ok([false, true]),
-        f => Err(LoadError::Input(format!("family {} has no IP addresses: use inet, ip or ip6", f.name()))),
+        f => Err(LoadError::Input(format!(
+            "family {} has no IP addresses: use inet, ip or ip6",
+            f.name()
+        ))),
     }
 }
 
 /// Names of the sets a NEWRULE message (from a dump) looks up.
 fn rule_lookup_sets(msg: &MessageView<'_>) -> Vec<String> {
     let mut names = Vec::new();
-    let exprs = msg.attrs(NFGENMSG_LEN).flatten().filter(|a| a.kind() == NFTA_RULE_EXPRESSIONS);
+    let exprs = msg
+        .attrs(NFGENMSG_LEN)
+        .flatten()
+        .filter(|a| a.kind() == NFTA_RULE_EXPRESSIONS);
     for list in exprs {
         for elem in list.nested().flatten() {
             let mut attrs = elem.nested().flatten();
-            let is_lookup = attrs.clone().any(|a| a.kind() == NFTA_EXPR_NAME && a.str() == Some("lookup"));
+            let is_lookup = attrs
+                .clone()
+                .any(|a| a.kind() == NFTA_EXPR_NAME && a.str() == Some("lookup"));
             let data = attrs.find(|a| a.kind() == NFTA_EXPR_DATA);
             if let (true, Some(data)) = (is_lookup, data) {
                 // NFTA_LOOKUP_SET is attribute 1 of the lookup expression.
-                let set = data.nested().flatten().find(|a| a.kind() == 1).and_then(|a| a.str());
+                let set = data
+                    .nested()
+                    .flatten()
+                    .find(|a| a.kind() == 1)
+                    .and_then(|a| a.str());
                 names.extend(set.map(str::to_owned));
             }
         }

@@ -101,12 +101,20 @@ fn main() -> ExitCode {
 
 fn run_load(args: &LoadArgs) -> Result<(), LoadError> {
     let start = Instant::now();
-    let read = ReadOptions { skip_invalid: args.skip_invalid, ..ReadOptions::default() };
+    let read = ReadOptions {
+        skip_invalid: args.skip_invalid,
+        ..ReadOptions::default()
+    };
     let entries = if args.files.is_empty() {
         let mut entries = Entries::default();
         let text = sample_list(args.sample);
-        blocklist::read_list("<built-in sample>", BufReader::new(text.as_bytes()), &read, &mut entries)
-            .map_err(|e| LoadError::Input(e.to_string()))?;
+        blocklist::read_list(
+            "<built-in sample>",
+            BufReader::new(text.as_bytes()),
+            &read,
+            &mut entries,
+        )
+        .map_err(|e| LoadError::Input(e.to_string()))?;
         entries
     } else {
         blocklist::read_files(&args.files, &read).map_err(|e| LoadError::Input(e.to_string()))?
@@ -141,7 +149,13 @@ fn ms(d: std::time::Duration) -> f64 {
     (d.as_secs_f64() * 1e6).round() / 1e3
 }
 
-fn print_summary(args: &LoadArgs, target: &Target, entries: &Entries, s: &Summary, total: std::time::Duration) {
+fn print_summary(
+    args: &LoadArgs,
+    target: &Target,
+    entries: &Entries,
+    s: &Summary,
+    total: std::time::Duration,
+) {
     if args.json {
         let json = serde_json::json!({
             "lines": s.lines,
@@ -175,7 +189,11 @@ fn print_summary(args: &LoadArgs, target: &Target, entries: &Entries, s: &Summar
         "committed (no error reported; this kernel does not confirm commits)"
     };
     println!("nlbatch load: {outcome}");
-    println!("  target          {place}, table {} {}", args.family.name(), args.table);
+    println!(
+        "  target          {place}, table {} {}",
+        args.family.name(),
+        args.table
+    );
     println!("  lines read      {}", s.lines);
     println!("  invalid lines   {}", s.invalid);
     for bad in entries.invalid.iter().take(5) {

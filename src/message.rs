@@ -118,7 +118,11 @@ pub struct BatchConfig {
 
 impl Default for BatchConfig {
     fn default() -> Self {
-        BatchConfig { arena: ArenaConfig::default(), seq_start: 1, port_id: 0 }
+        BatchConfig {
+            arena: ArenaConfig::default(),
+            seq_start: 1,
+            port_id: 0,
+        }
     }
 }
 
@@ -180,7 +184,10 @@ impl Batch {
         header[12..16].copy_from_slice(&port_id.to_ne_bytes());
         // SAFETY: `reserve` returned room for `NLMSG_HDRLEN` bytes at `ptr`.
         unsafe { std::ptr::copy_nonoverlapping(header.as_ptr(), ptr, NLMSG_HDRLEN) };
-        Ok(Message { batch: self, done: false })
+        Ok(Message {
+            batch: self,
+            done: false,
+        })
     }
 
     /// Seq the next message will get.
@@ -343,7 +350,10 @@ impl Message<'_> {
     fn attr_header(&mut self, attr_type: u16, payload_len: usize) -> Result<(), EncodeError> {
         let len = NLA_HDRLEN + payload_len;
         if len > NLA_MAX_LEN {
-            return Err(EncodeError::AttrTooLong { attr_type: attr_type & NLA_TYPE_MASK, len });
+            return Err(EncodeError::AttrTooLong {
+                attr_type: attr_type & NLA_TYPE_MASK,
+                len,
+            });
         }
         let mut header = [0u8; NLA_HDRLEN];
         header[..2].copy_from_slice(&(len as u16).to_ne_bytes());
@@ -355,7 +365,8 @@ impl Message<'_> {
     #[inline]
     pub fn put(&mut self, attr_type: u16, payload: &[u8]) -> Result<(), EncodeError> {
         self.attr_header(attr_type, payload.len())?;
-        self.append(payload).inspect_err(|_| self.rollback_bytes(NLA_HDRLEN))
+        self.append(payload)
+            .inspect_err(|_| self.rollback_bytes(NLA_HDRLEN))
     }
 
     /// Removes the last `n` bytes written (an attribute header whose payload failed).
@@ -407,7 +418,9 @@ impl Message<'_> {
     /// NUL-terminated string attribute. Fails on a string that contains a NUL byte.
     pub fn put_strz(&mut self, attr_type: u16, value: &str) -> Result<(), EncodeError> {
         if value.as_bytes().contains(&0) {
-            return Err(EncodeError::NulInString { attr_type: attr_type & NLA_TYPE_MASK });
+            return Err(EncodeError::NulInString {
+                attr_type: attr_type & NLA_TYPE_MASK,
+            });
         }
         self.attr_header(attr_type, value.len() + 1)?;
         let padded = align(value.len() + 1);

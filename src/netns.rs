@@ -85,13 +85,18 @@ pub fn enter_private() -> Result<(), NetnsError> {
 
 /// Moves the calling thread into the namespace at `path`.
 pub fn enter_path(path: &Path) -> Result<(), NetnsError> {
-    let file =
-        File::open(path).map_err(|source| NetnsError::Open { path: path.into(), source })?;
+    let file = File::open(path).map_err(|source| NetnsError::Open {
+        path: path.into(),
+        source,
+    })?;
     // SAFETY: `file` is an open descriptor for the duration of the call.
     let rc = unsafe { libc::setns(file.as_raw_fd(), libc::CLONE_NEWNET) };
     if rc != 0 {
         let source = io::Error::last_os_error();
-        return Err(NetnsError::Setns { path: path.into(), source });
+        return Err(NetnsError::Setns {
+            path: path.into(),
+            source,
+        });
     }
     log::debug!("entered network namespace {}", path.display());
     Ok(())

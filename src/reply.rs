@@ -76,7 +76,11 @@ impl Reply<'_> {
 pub fn parse<'a>(msg: &MessageView<'a>) -> Result<Option<Reply<'a>>, DecodeError> {
     let payload = msg.payload();
     let offset = msg.offset() + NLMSG_HDRLEN;
-    let truncated = |available| DecodeError::Truncated { what: "error reply", offset, available };
+    let truncated = |available| DecodeError::Truncated {
+        what: "error reply",
+        offset,
+        available,
+    };
     let errno_of = |p: &[u8]| {
         // The kernel writes 0 or a negative errno; a positive value is taken as it is.
         let raw = i32::from_ne_bytes([p[0], p[1], p[2], p[3]]);
@@ -94,14 +98,25 @@ pub fn parse<'a>(msg: &MessageView<'a>) -> Result<Option<Reply<'a>>, DecodeError
             } else {
                 align((request_len as usize).saturating_sub(NLMSG_HDRLEN))
             };
-            (errno_of(payload), Some(request_type), NLMSGERR_LEN.saturating_add(echoed))
+            (
+                errno_of(payload),
+                Some(request_type),
+                NLMSGERR_LEN.saturating_add(echoed),
+            )
         }
         NLMSG_DONE => {
             if payload.len() < 4 {
                 // A dump's end without an errno word is a plain success.
                 let ext = ExtAck::default();
                 let (seq, port_id) = (msg.seq(), msg.port_id());
-                let reply = Reply { msg_type: NLMSG_DONE, seq, port_id, errno: 0, request_type: None, ext };
+                let reply = Reply {
+                    msg_type: NLMSG_DONE,
+                    seq,
+                    port_id,
+                    errno: 0,
+                    request_type: None,
+                    ext,
+                };
                 return Ok(Some(reply));
             }
             (errno_of(payload), None, 4)

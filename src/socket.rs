@@ -67,8 +67,14 @@ impl KernelError {
 
 impl std::fmt::Display for KernelError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "message #{} (seq {}, type {:#06x}): {}", self.index, self.seq, self.msg_type,
-            reply::errno_text(self.errno))?;
+        write!(
+            f,
+            "message #{} (seq {}, type {:#06x}): {}",
+            self.index,
+            self.seq,
+            self.msg_type,
+            reply::errno_text(self.errno)
+        )?;
         if let Some(text) = &self.message {
             write!(f, ": {text}")?;
         }
@@ -213,7 +219,10 @@ impl TransportError {
 }
 
 fn os_error(op: &'static str) -> TransportError {
-    TransportError::Os { op, source: io::Error::last_os_error() }
+    TransportError::Os {
+        op,
+        source: io::Error::last_os_error(),
+    }
 }
 
 /// What came back for one batch.
@@ -277,11 +286,22 @@ impl Socket {
         }
         // SAFETY: `fd` was just returned by `socket` and is owned by nothing else.
         let fd = unsafe { OwnedFd::from_raw_fd(fd) };
-        let mut socket = Socket { fd, protocol, port_id: 0, recv_buf: vec![0; RECV_BUF_LEN] };
+        let mut socket = Socket {
+            fd,
+            protocol,
+            port_id: 0,
+            recv_buf: vec![0; RECV_BUF_LEN],
+        };
         let addr = sockaddr_nl(0);
         let len = std::mem::size_of::<libc::sockaddr_nl>() as libc::socklen_t;
         // SAFETY: `addr` is a valid `sockaddr_nl` of `len` bytes for the duration of the call.
-        let rc = unsafe { libc::bind(socket.raw(), (&addr as *const libc::sockaddr_nl).cast(), len) };
+        let rc = unsafe {
+            libc::bind(
+                socket.raw(),
+                (&addr as *const libc::sockaddr_nl).cast(),
+                len,
+            )
+        };
         if rc != 0 {
             return Err(os_error("bind"));
         }
@@ -289,15 +309,32 @@ impl Socket {
         let mut len = std::mem::size_of::<libc::sockaddr_nl>() as libc::socklen_t;
         // SAFETY: `bound` is writable for `len` bytes; the kernel writes at most that many.
         let rc = unsafe {
-            libc::getsockname(socket.raw(), (&mut bound as *mut libc::sockaddr_nl).cast(), &mut len)
+            libc::getsockname(
+                socket.raw(),
+                (&mut bound as *mut libc::sockaddr_nl).cast(),
+                &mut len,
+            )
         };
         if rc != 0 {
             return Err(os_error("getsockname"));
         }
         socket.port_id = bound.nl_pid;
-        socket.set_int(libc::SOL_NETLINK, libc::NETLINK_EXT_ACK, 1, "setsockopt(NETLINK_EXT_ACK)")?;
-        socket.set_int(libc::SOL_NETLINK, libc::NETLINK_CAP_ACK, 1, "setsockopt(NETLINK_CAP_ACK)")?;
-        log::debug!("netlink socket protocol {protocol} bound, port id {}", socket.port_id);
+        socket.set_int(
+            libc::SOL_NETLINK,
+            libc::NETLINK_EXT_ACK,
+            1,
+            "setsockopt(NETLINK_EXT_ACK)",
+        )?;
+        socket.set_int(
+            libc::SOL_NETLINK,
+            libc::NETLINK_CAP_ACK,
+            1,
+            "setsockopt(NETLINK_CAP_ACK)",
+        )?;
+        log::debug!(
+            "netlink socket protocol {protocol} bound, port id {}",
+            socket.port_id
+        );
         Ok(socket)
     }
 
@@ -315,7 +352,13 @@ impl Socket {
         self.fd.as_raw_fd()
     }
 
-    fn set_int(&self, level: i32, name: i32, value: i32, op: &'static str) -> Result<(), TransportError> {
+    fn set_int(
+        &self,
+        level: i32,
+        name: i32,
+        value: i32,
+        op: &'static str,
+    ) -> Result<(), TransportError> {
         let len = std::mem::size_of::<i32>() as libc::socklen_t;
         // SAFETY: `value` is a live `i32` of `len` bytes for the duration of the call.
         let rc = unsafe {
@@ -332,7 +375,13 @@ impl Socket {
         let mut len = std::mem::size_of::<i32>() as libc::socklen_t;
         // SAFETY: `value` is writable for `len` bytes; the kernel writes at most that many.
         let rc = unsafe {
-            libc::getsockopt(self.raw(), level, name, (&mut value as *mut i32).cast(), &mut len)
+            libc::getsockopt(
+                self.raw(),
+                level,
+                name,
+                (&mut value as *mut i32).cast(),
+                &mut len,
+            )
         };
         if rc != 0 {
             return Err(os_error(op));
@@ -363,12 +412,16 @@ impl Socket {
         let forced = match self.set_int(libc::SOL_SOCKET, force, request, "setsockopt") {
             Ok(()) => "ok".to_string(),
             Err(e) => {
-                let text = e.raw_os_error().map_or_else(|| e.to_string(), reply::errno_text);
+                let text = e
+                    .raw_os_error()
+                    .map_or_else(|| e.to_string(), reply::errno_text);
                 let _ = self.set_int(libc::SOL_SOCKET, plain, request, "setsockopt");
                 text
             }
         };
-        let now = self.get_int(libc::SOL_SOCKET, plain, "getsockopt").map_or(0, |v| v.max(0));
+        let now = self
+            .get_int(libc::SOL_SOCKET, plain, "getsockopt")
+            .map_or(0, |v| v.max(0));
         log::debug!("socket buffer {plain}: wanted {want} bytes, now {now} (force: {forced})");
         (now as usize, forced)
     }
@@ -382,8 +435,12 @@ impl Socket {
             return Err(TransportError::DatagramTooLarge { size });
         }
         let want = size + SNDBUF_OVERHEAD;
-        let (now, force) =
-            self.raise_buffer(want, libc::SO_SNDBUFFORCE, libc::SO_SNDBUF, self.send_buffer()?);
+        let (now, force) = self.raise_buffer(
+            want,
+            libc::SO_SNDBUFFORCE,
+            libc::SO_SNDBUF,
+            self.send_buffer()?,
+        );
         if now >= want {
             return Ok(());
         }
@@ -440,15 +497,28 @@ impl Socket {
         if sent < 0 {
             let source = io::Error::last_os_error();
             if source.raw_os_error() == Some(libc::EMSGSIZE) {
-                return Err(TransportError::SendBufferExceeded { size, sndbuf: self.send_buffer()? });
+                return Err(TransportError::SendBufferExceeded {
+                    size,
+                    sndbuf: self.send_buffer()?,
+                });
             }
-            return Err(TransportError::Os { op: "sendmsg", source });
+            return Err(TransportError::Os {
+                op: "sendmsg",
+                source,
+            });
         }
         if sent as usize != size {
-            return Err(TransportError::ShortWrite { sent: sent as usize, size });
+            return Err(TransportError::ShortWrite {
+                sent: sent as usize,
+                size,
+            });
         }
         log::debug!("sent {size} bytes in {iovecs} iovecs, {kernel_time:?} in sendmsg");
-        Ok(SendStats { bytes: size, iovecs, kernel_time })
+        Ok(SendStats {
+            bytes: size,
+            iovecs,
+            kernel_time,
+        })
     }
 
     /// Receives one datagram without blocking; `Ok(None)` when the queue is empty.
@@ -477,14 +547,21 @@ impl Socket {
         if n > self.recv_buf.len() {
             let source = io::Error::from_raw_os_error(libc::ENOSPC);
             log::debug!("reply of {n} bytes truncated to {}", self.recv_buf.len());
-            return Err(TransportError::Os { op: "recv (reply larger than buffer)", source });
+            return Err(TransportError::Os {
+                op: "recv (reply larger than buffer)",
+                source,
+            });
         }
         Ok(Some(&self.recv_buf[..n]))
     }
 
     /// Waits up to `timeout` for the socket to become readable; false on time-out.
     pub fn wait_readable(&self, timeout: Duration) -> Result<bool, TransportError> {
-        let mut pfd = libc::pollfd { fd: self.raw(), events: libc::POLLIN, revents: 0 };
+        let mut pfd = libc::pollfd {
+            fd: self.raw(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
         let ms = timeout.as_millis().min(i32::MAX as u128) as i32;
         // SAFETY: `pfd` is one valid `pollfd` for the duration of the call.
         let rc = unsafe { libc::poll(&mut pfd, 1, ms) };
@@ -520,7 +597,9 @@ impl Socket {
             };
             for msg in MessageIter::new(datagram) {
                 let msg = msg?;
-                let Some(reply) = reply::parse(&msg)? else { continue };
+                let Some(reply) = reply::parse(&msg)? else {
+                    continue;
+                };
                 record(batch, port_id, family_header_len, &reply, replies);
             }
         }
@@ -528,7 +607,13 @@ impl Socket {
 }
 
 /// Adds one reply to `replies` if it belongs to `batch`.
-fn record(batch: &Batch, port_id: u32, family_header_len: usize, reply: &Reply<'_>, replies: &mut Replies) {
+fn record(
+    batch: &Batch,
+    port_id: u32,
+    family_header_len: usize,
+    reply: &Reply<'_>,
+    replies: &mut Replies,
+) {
     let index = match batch.index_of_seq(reply.seq) {
         Some(index) if reply.port_id == port_id => index,
         _ => {

@@ -63,10 +63,17 @@ impl std::str::FromStr for Family {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        [Family::Ip, Family::Ip6, Family::Inet, Family::Arp, Family::Bridge, Family::Netdev]
-            .into_iter()
-            .find(|f| f.name() == s)
-            .ok_or_else(|| format!("unknown family {s:?}: ip, ip6, inet, arp, bridge or netdev"))
+        [
+            Family::Ip,
+            Family::Ip6,
+            Family::Inet,
+            Family::Arp,
+            Family::Bridge,
+            Family::Netdev,
+        ]
+        .into_iter()
+        .find(|f| f.name() == s)
+        .ok_or_else(|| format!("unknown family {s:?}: ip, ip6, inet, arp, bridge or netdev"))
     }
 }
 
@@ -81,7 +88,10 @@ pub fn check_name(what: &'static str, name: &str) -> Result<(), NftError> {
     } else {
         return Ok(());
     };
-    Err(NftError::Invalid { object: format!("{what} {name:.40?}"), reason: reason.into() })
+    Err(NftError::Invalid {
+        object: format!("{what} {name:.40?}"),
+        reason: reason.into(),
+    })
 }
 
 /// Checks a comment: it travels in userdata, at most 256 bytes with its TLV header and NUL.
@@ -89,7 +99,10 @@ pub fn check_comment(what: &str, comment: &str) -> Result<(), NftError> {
     if comment.len() + 3 > NFT_USERDATA_MAXLEN || comment.contains('\0') {
         return Err(NftError::Invalid {
             object: what.to_string(),
-            reason: format!("comment of {} bytes: at most 253 bytes, no NUL", comment.len()),
+            reason: format!(
+                "comment of {} bytes: at most 253 bytes, no NUL",
+                comment.len()
+            ),
         });
     }
     Ok(())
@@ -111,7 +124,12 @@ pub struct Table {
 impl Table {
     /// A table with no flags and no comment.
     pub fn new(family: Family, name: impl Into<String>) -> Table {
-        Table { family, name: name.into(), flags: 0, comment: None }
+        Table {
+            family,
+            name: name.into(),
+            flags: 0,
+            comment: None,
+        }
     }
 }
 
@@ -203,7 +221,13 @@ pub struct Chain {
 impl Chain {
     /// A regular chain (reached by jump or goto).
     pub fn regular(family: Family, table: &str, name: &str) -> Chain {
-        Chain { family, table: table.into(), name: name.into(), base: None, comment: None }
+        Chain {
+            family,
+            table: table.into(),
+            name: name.into(),
+            base: None,
+            comment: None,
+        }
     }
 
     /// A `filter` base chain at `hook` and `priority` with policy accept.
@@ -215,7 +239,10 @@ impl Chain {
             policy_accept: true,
             device: None,
         };
-        Chain { base: Some(base), ..Chain::regular(family, table, name) }
+        Chain {
+            base: Some(base),
+            ..Chain::regular(family, table, name)
+        }
     }
 }
 
@@ -384,7 +411,10 @@ impl Set {
         let object = || format!("set {}", self.name);
         if self.key.is_empty() || self.key.len() > 64 || self.key.0.contains(&KeyType::Verdict) {
             let reason = "key must be 1 to 64 bytes of non-verdict types".into();
-            return Err(NftError::Invalid { object: object(), reason });
+            return Err(NftError::Invalid {
+                object: object(),
+                reason,
+            });
         }
         if let Some(comment) = &self.comment {
             check_comment(&object(), comment)?;

@@ -45,7 +45,12 @@ pub struct SetTarget {
 impl SetTarget {
     /// The target for `set`, made in this transaction with `id` (or existing, with `None`).
     pub fn of(set: &Set, id: Option<u32>) -> SetTarget {
-        SetTarget { family: set.family, table: set.table.clone(), set: set.name.clone(), id }
+        SetTarget {
+            family: set.family,
+            table: set.table.clone(),
+            set: set.name.clone(),
+            id,
+        }
     }
 }
 
@@ -84,7 +89,12 @@ pub struct Transaction {
 impl Transaction {
     /// An empty transaction over a new batch.
     pub fn new(config: BatchConfig) -> Result<Transaction, NftError> {
-        Ok(Transaction { batch: Batch::new(config)?, next_id: 1, begin_seq: 0, ending: Ending::Open })
+        Ok(Transaction {
+            batch: Batch::new(config)?,
+            next_id: 1,
+            begin_seq: 0,
+            ending: Ending::Open,
+        })
     }
 
     /// The batch holding the messages.
@@ -152,7 +162,9 @@ impl Transaction {
     /// Writes BATCH_END with `NLM_F_ACK`, so that the kernel confirms the commit.
     pub fn end(&mut self) -> Result<u32, NftError> {
         self.check_open()?;
-        let mut msg = self.batch.message(NFNL_MSG_BATCH_END, NLM_F_REQUEST | NLM_F_ACK)?;
+        let mut msg = self
+            .batch
+            .message(NFNL_MSG_BATCH_END, NLM_F_REQUEST | NLM_F_ACK)?;
         msg.family_header(&res_id_header())?;
         let seq = msg.finish()?;
         self.ending = Ending::Commit;
@@ -223,8 +235,15 @@ impl Transaction {
         msg.put_be32(NFTA_SET_KEY_TYPE, set.key.id())?;
         msg.put_be32(NFTA_SET_KEY_LEN, set.key.len())?;
         if let Some(data) = set.data {
-            let data_len = if data == super::KeyType::Verdict { 0 } else { data.len() };
-            msg.put_be32(NFTA_SET_DATA_TYPE, if data_len == 0 { 0xffffff00 } else { data.id() })?;
+            let data_len = if data == super::KeyType::Verdict {
+                0
+            } else {
+                data.len()
+            };
+            msg.put_be32(
+                NFTA_SET_DATA_TYPE,
+                if data_len == 0 { 0xffffff00 } else { data.id() },
+            )?;
             msg.put_be32(NFTA_SET_DATA_LEN, data_len)?;
         }
         if let Some(timeout) = set.timeout_ms {
@@ -248,12 +267,26 @@ impl Transaction {
             msg.end_nest(desc)?;
         }
         let order = |t: super::KeyType| {
-            if t.host_order() { BYTEORDER_HOST_ENDIAN } else { BYTEORDER_BIG_ENDIAN }
+            if t.host_order() {
+                BYTEORDER_HOST_ENDIAN
+            } else {
+                BYTEORDER_BIG_ENDIAN
+            }
         };
         let mut udata = [0u8; 6 + 6 + NFT_USERDATA_MAXLEN];
-        let mut n = put_udata(&mut udata, 0, NFTNL_UDATA_SET_KEYBYTEORDER, &order(set.key.0[0]).to_ne_bytes());
+        let mut n = put_udata(
+            &mut udata,
+            0,
+            NFTNL_UDATA_SET_KEYBYTEORDER,
+            &order(set.key.0[0]).to_ne_bytes(),
+        );
         if let Some(data) = set.data.filter(|d| *d != super::KeyType::Verdict) {
-            n = put_udata(&mut udata, n, NFTNL_UDATA_SET_DATABYTEORDER, &order(data).to_ne_bytes());
+            n = put_udata(
+                &mut udata,
+                n,
+                NFTNL_UDATA_SET_DATABYTEORDER,
+                &order(data).to_ne_bytes(),
+            );
         }
         if let Some(comment) = &set.comment {
             n = put_udata_str(&mut udata, n, NFTNL_UDATA_SET_COMMENT, comment);
@@ -357,7 +390,9 @@ impl Transaction {
         if stats.messages > 1 {
             log::debug!(
                 "{} elements for set {} split into {} messages",
-                stats.elements, target.set, stats.messages
+                stats.elements,
+                target.set,
+                stats.messages
             );
         }
         Ok(stats)
@@ -384,8 +419,16 @@ impl Transaction {
         let first_lo = ranges.first().map(|r| r.lo);
         self.add_element_groups(target, ranges, |msg, number, r| {
             let lead = first_lo == Some(r.lo) && r.lo != 0;
-            interval_group(msg, number, lead, &r.lo.to_be_bytes(), (r.hi != u32::MAX)
-                .then(|| (r.hi + 1).to_be_bytes()).as_ref().map(|b| &b[..]))
+            interval_group(
+                msg,
+                number,
+                lead,
+                &r.lo.to_be_bytes(),
+                (r.hi != u32::MAX)
+                    .then(|| (r.hi + 1).to_be_bytes())
+                    .as_ref()
+                    .map(|b| &b[..]),
+            )
         })
     }
 
@@ -398,8 +441,16 @@ impl Transaction {
         let first_lo = ranges.first().map(|r| r.lo);
         self.add_element_groups(target, ranges, |msg, number, r| {
             let lead = first_lo == Some(r.lo) && r.lo != 0;
-            interval_group(msg, number, lead, &r.lo.to_be_bytes(), (r.hi != u128::MAX)
-                .then(|| (r.hi + 1).to_be_bytes()).as_ref().map(|b| &b[..]))
+            interval_group(
+                msg,
+                number,
+                lead,
+                &r.lo.to_be_bytes(),
+                (r.hi != u128::MAX)
+                    .then(|| (r.hi + 1).to_be_bytes())
+                    .as_ref()
+                    .map(|b| &b[..]),
+            )
         })
     }
 }
@@ -469,8 +520,12 @@ fn interval_group(
             msg.put(NFTA_DATA_VALUE, lo)?;
             msg.end_nest(k)?;
             let mut udata = [0u8; 6];
-            put_udata(&mut udata, 0, NFTNL_UDATA_SET_ELEM_FLAGS,
-                &NFTNL_SET_ELEM_F_INTERVAL_OPEN.to_ne_bytes());
+            put_udata(
+                &mut udata,
+                0,
+                NFTNL_UDATA_SET_ELEM_FLAGS,
+                &NFTNL_SET_ELEM_F_INTERVAL_OPEN.to_ne_bytes(),
+            );
             msg.put(NFTA_SET_ELEM_USERDATA, &udata)?;
             msg.end_nest(elem)?;
             n += 1;
