@@ -3,7 +3,7 @@
 //! Exit codes: 0 success, 2 bad input or usage, 3 rejected by the kernel, 4 no privileges or no
 //! such namespace, 1 anything else.
 
-use std::io::BufReader;
+use std::io::{BufReader, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -173,7 +173,7 @@ fn print_summary(
             "committed": s.committed,
             "dry_run": args.dry_run,
         });
-        println!("{json}");
+        let _ = writeln!(std::io::stdout(), "{json}");
         return;
     }
     let place = match target {
@@ -181,6 +181,7 @@ fn print_summary(
         Target::Existing(p) => format!("network namespace {}", p.display()),
         Target::Current => "the host's network namespace".into(),
     };
+    let mut out = std::io::stdout().lock();
     let outcome = if args.dry_run {
         "validated by the kernel, not committed (dry run)"
     } else if s.committed {
@@ -188,25 +189,26 @@ fn print_summary(
     } else {
         "committed (no error reported; this kernel does not confirm commits)"
     };
-    println!("nlbatch load: {outcome}");
-    println!(
+    let _ = writeln!(out, "nlbatch load: {outcome}");
+    let _ = writeln!(
+        out,
         "  target          {place}, table {} {}",
         args.family.name(),
         args.table
     );
-    println!("  lines read      {}", s.lines);
-    println!("  invalid lines   {}", s.invalid);
+    let _ = writeln!(out, "  lines read      {}", s.lines);
+    let _ = writeln!(out, "  invalid lines   {}", s.invalid);
     for bad in entries.invalid.iter().take(5) {
-        println!("    {}: {:?}: {}", bad.origin, bad.text, bad.reason);
+        let _ = writeln!(out, "    {}: {:?}: {}", bad.origin, bad.text, bad.reason);
     }
-    println!("  entries         {}", s.entries);
-    println!("  merged ranges   {}", s.ranges);
-    println!("  elements        {}", s.elements);
-    println!("  messages        {}", s.messages);
-    println!("  pages           {}", s.pages);
-    println!("  bytes           {}", s.bytes);
-    println!("  encode time     {:.3} ms", ms(s.encode));
-    println!("  kernel time     {:.3} ms", ms(s.kernel));
-    println!("  reply time      {:.3} ms", ms(s.reply));
-    println!("  total time      {:.3} ms", ms(total));
+    let _ = writeln!(out, "  entries         {}", s.entries);
+    let _ = writeln!(out, "  merged ranges   {}", s.ranges);
+    let _ = writeln!(out, "  elements        {}", s.elements);
+    let _ = writeln!(out, "  messages        {}", s.messages);
+    let _ = writeln!(out, "  pages           {}", s.pages);
+    let _ = writeln!(out, "  bytes           {}", s.bytes);
+    let _ = writeln!(out, "  encode time     {:.3} ms", ms(s.encode));
+    let _ = writeln!(out, "  kernel time     {:.3} ms", ms(s.kernel));
+    let _ = writeln!(out, "  reply time      {:.3} ms", ms(s.reply));
+    let _ = writeln!(out, "  total time      {:.3} ms", ms(total));
 }

@@ -1,0 +1,362 @@
+//! The main job against the real kernel: real blocklists load atomically, replace what was
+//! there, and bad input changes nothing. `nft` is the oracle; the expected coverage is merged
+//! here independently (with ipnet's aggregation), not with nlbatch's own merge.
+
+mod common;
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use nlbatch::blocklist::{read_files, ReadOptions};
+use nlbatch::load::{LoadOptions, Loader};
+
+fn blocklists_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/realworld/blocklists");
+    assert!(
+        dir.is_dir(),
+        "real-world blocklists missing at {}",
+        dir.display()
+    );
+    dir
+}
+
+fn all_blocklists() -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(blocklists_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert!(
+        files.len() >= 10,
+        "expected the real-world lists, found {files:?}"
+    );
+    files
+}
+
+/// Inclusive ranges as u128, sorted and merged: one representation for both families.
+type Coverage = Vec<(u128, u128)>;
+
+fn merge(mut ranges: Coverage) -> Coverage {
+    ranges.sort_unstable();
+    let mut out: Coverage = Vec::with_capacity(ranges.len());
+    for (lo, hi) in ranges {
+        match out.last_mut() {
+            Some(last) if lo <= last.1.saturating_add(1) => last.1 = last.1.max(hi),
+            _ => out.push((lo, hi)),
+        }
+    }
+    out
+}
+
+/// The input's coverage per family, parsed with a minimal reader of its own and aggregated
+/// with ipnet.
+fn expected_coverage(files: &[String]) -> (Coverage, Coverage) {
+    let (mut v4, mut v6) = (Vec::new(), Vec::new());
+    for file in files {
+        for line in std::fs::read_to_string(file).unwrap().lines() {
+            let field = line
+                .split(['#', ';'])
+                .next()
+                .unwrap()
+                .split_whitespace()
+                .next();
+            let Some(field) = field else { continue };
+            let net: IpNet = field
+                .parse()
+                .or_else(|_| field.parse::<IpAddr>().map(IpNet::from))
+                .unwrap_or_else(|_| panic!("{file}: unexpected entry {field:?}"));
+            match net {
+                IpNet::V4(n) => v4.push(n.trunc()),
+                IpNet::V6(n) => v6.push(n.trunc()),
+            }
+        }
+    }
+    let v4 = Ipv4Net::aggregate(&v4)
+        .iter()
+        .map(|n| {
+            (
+                u32::from(n.network()) as u128,
+                u32::from(n.broadcast()) as u128,
+            )
+        })
+        .collect();
+    let v6 = Ipv6Net::aggregate(&v6)
+        .iter()
+        .map(|n| (u128::from(n.network()), u128::from(n.broadcast())))
+        .collect();
+    (merge(v4), merge(v6))
+}
+
+fn addr_value(text: &str) -> u128 {
+    match text.parse::<IpAddr>().unwrap() {
+        IpAddr::V4(a) => u32::from(a) as u128,
+        IpAddr::V6(a) => u128::from(a),
+    }
+}
+
+/// What the kernel holds in a set, as `nft -j list set` prints it.
+fn kernel_coverage(set: &str) -> Coverage {
+    let out = Command::new("nft")
+        .args(["-j", "list", "set", "inet", "nlbatch", set])
+        .output();
+    let out = out.expect("run nft");
+    if !out.status.success() {
+        return Vec::new();
+    }
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("nft -j prints JSON");
+    let set = json["nftables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|o| o.get("set"))
+        .expect("a set object");
+    let mut ranges = Vec::new();
+    for elem in set["elem"].as_array().map(Vec::as_slice).unwrap_or(&[]) {
+        let range = if let Some(text) = elem.as_str() {
+            (addr_value(text), addr_value(text))
+        } else if let Some(prefix) = elem.get("prefix") {
+            let net: IpNet = format!("{}/{}", prefix["addr"].as_str().unwrap(), prefix["len"])
+                .parse()
+                .unwrap();
+            (
+                addr_value(&net.network().to_string()),
+                addr_value(&net.broadcast().to_string()),
+            )
+        } else if let Some(r) = elem.get("range") {
+            (
+                addr_value(r[0].as_str().unwrap()),
+                addr_value(r[1].as_str().unwrap()),
+            )
+        } else {
+            panic!("unexpected element {elem}");
+        };
+        ranges.push(range);
+    }
+    merge(ranges)
+}
+
+fn load(files: &[String], opts: &LoadOptions) -> nlbatch::load::Summary {
+    let entries = read_files(files, &ReadOptions::default()).expect("lists read");
+    let mut loader = Loader::new(nlbatch::arena::DEFAULT_PAGE_SIZE).unwrap();
+    loader
+        .load(&entries, opts)
+        .unwrap_or_else(|e| panic!("load of {files:?} failed: {e}"))
+}
+
+#[test]
+fn every_real_blocklist_alone_and_all_together_loads_with_the_same_coverage() {
+    let files = all_blocklists();
+    let mut cases: Vec<Vec<String>> = files.iter().map(|f| vec![f.clone()]).collect();
+    cases.push(files.clone());
+    for case in cases {
+        let case_for_thread = case.clone();
+        common::in_netns("real_blocklists", move || {
+            let summary = load(&case_for_thread, &LoadOptions::default());
+            assert!(summary.committed, "{case_for_thread:?}: commit confirmed");
+            let (v4, v6) = expected_coverage(&case_for_thread);
+            assert_eq!(
+                kernel_coverage("blocklist_v4"),
+                v4,
+                "IPv4 of {case_for_thread:?}"
+            );
+            assert_eq!(
+                kernel_coverage("blocklist_v6"),
+                v6,
+                "IPv6 of {case_for_thread:?}"
+            );
+            assert_eq!(summary.ranges as usize, v4.len() + v6.len());
+        });
+        eprintln!("loaded and compared {} list(s)", case.len());
+    }
+}
+
+fn write_list(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("nlbatch-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn mixed_list_makes_two_sets_and_one_rule_per_set() {
+    let dir = temp_dir("mixed");
+    let list = write_list(
+        &dir,
+        "mixed.txt",
+        "# mixed\r\n192.0.2.1\r\n2001:db8::/48 ; doc\r\n198.51.100.0/24 7 extra\r\n\r\n",
+    );
+    common::in_netns("mixed", move || {
+        load(&[list], &LoadOptions::default());
+        let expected = common::normalise(
+            "table inet nlbatch {
+                set blocklist_v4 {
+                    type ipv4_addr
+                    flags interval
+                    elements = { 192.0.2.1, 198.51.100.0/24 }
+                }
+                set blocklist_v6 {
+                    type ipv6_addr
+                    flags interval
+                    elements = { 2001:db8::/48 }
+                }
+                chain input {
+                    type filter hook input priority filter - 10; policy accept;
+                    ip saddr @blocklist_v4 counter packets 0 bytes 0 drop
+                    ip6 saddr @blocklist_v6 counter packets 0 bytes 0 drop
+                }
+            }",
+        );
+        assert_eq!(common::ruleset(), expected);
+    });
+}
+
+#[test]
+fn loading_replaces_contents_and_never_duplicates_rules() {
+    let dir = temp_dir("replace");
+    let big = write_list(&dir, "big.txt", "10.0.0.0/8\n192.0.2.0/24\n2001:db8::1\n");
+    let small = write_list(&dir, "small.txt", "192.0.2.0/25\n");
+    common::in_netns("replace", move || {
+        load(&[big.clone()], &LoadOptions::default());
+        let first = common::ruleset();
+        load(&[big], &LoadOptions::default());
+        assert_eq!(
+            common::ruleset(),
+            first,
+            "loading the same list twice changes nothing"
+        );
+
+        load(&[small], &LoadOptions::default());
+        assert_eq!(
+            kernel_coverage("blocklist_v4"),
+            vec![(0xc000_0200, 0xc000_027f)]
+        );
+        assert_eq!(kernel_coverage("blocklist_v6"), vec![], "IPv6 entries gone");
+        let rules = common::nft(&["list", "chain", "inet", "nlbatch", "input"]);
+        assert_eq!(rules.matches("saddr @blocklist_v4").count(), 1, "{rules}");
+        assert_eq!(rules.matches("saddr @blocklist_v6").count(), 1, "{rules}");
+    });
+}
+
+/// Runs the tool on `args` inside the calling thread's namespace (given as a path).
+fn tool(args: &[&str]) -> std::process::Output {
+    let tid = unsafe { libc::gettid() };
+    let ns = format!("/proc/self/task/{tid}/ns/net");
+    // The tool is a new process: name the thread's namespace through our own pid.
+    let ns = ns.replace("self", &std::process::id().to_string());
+    Command::new(env!("CARGO_BIN_EXE_nlbatch"))
+        .arg("load")
+        .args(["--netns", &ns])
+        .args(args)
+        .output()
+        .expect("run nlbatch")
+}
+
+#[test]
+fn one_invalid_line_deep_inside_leaves_the_namespace_exactly_as_it_was() {
+    let dir = temp_dir("invalid");
+    let good = write_list(&dir, "good.txt", "203.0.113.0/24\n");
+    let mut text = String::new();
+    for i in 0..50_000u32 {
+        text.push_str(&format!(
+            "{}\n",
+            std::net::Ipv4Addr::from(0x0b00_0000 + i * 3)
+        ));
+    }
+    text.push_str("11.2.3.400\n");
+    text.push_str("11.9.9.9\n");
+    let bad = write_list(&dir, "bad.txt", &text);
+    common::in_netns("invalid", move || {
+        let out = tool(&[&good]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let before = common::ruleset();
+
+        let out = tool(&[&bad]);
+        assert_eq!(out.status.code(), Some(2), "bad input exits with 2");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("bad.txt:50001"),
+            "names file and line: {stderr}"
+        );
+        assert!(stderr.contains("11.2.3.400"), "shows the text: {stderr}");
+        assert_eq!(common::ruleset(), before, "nothing sent");
+
+        let out = tool(&["--skip-invalid", "--json", &bad]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(json["invalid"], 1);
+        assert_eq!(json["lines"], 50_002);
+        assert_eq!(json["entries"], 50_001);
+        for field in [
+            "elements",
+            "messages",
+            "pages",
+            "bytes",
+            "encode_ms",
+            "kernel_ms",
+        ] {
+            assert!(json[field].is_number(), "{field} in {json}");
+        }
+        assert!(json["total_ms"].as_f64().unwrap() >= json["kernel_ms"].as_f64().unwrap());
+    });
+}
+
+#[test]
+fn a_full_set_is_rejected_naming_its_size_and_the_element_and_changes_nothing() {
+    let dir = temp_dir("full");
+    let mut text = String::new();
+    for i in 0..1000u32 {
+        text.push_str(&format!(
+            "{}\n",
+            std::net::Ipv4Addr::from(0x0c00_0000 + i * 4)
+        ));
+    }
+    let list = write_list(&dir, "full.txt", &text);
+    common::in_netns("full", move || {
+        let before = common::ruleset();
+        let out = tool(&["--size", "100", &list]);
+        assert_eq!(
+            out.status.code(),
+            Some(3),
+            "rejected by the kernel exits with 3"
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("declared size is 100"), "{stderr}");
+        assert!(stderr.contains("NEWSETELEM"), "{stderr}");
+        assert!(
+            stderr.contains("full.txt:"),
+            "names the input line: {stderr}"
+        );
+        assert_eq!(common::ruleset(), before, "nothing committed");
+    });
+}
+
+#[test]
+fn dry_run_validates_without_committing() {
+    let dir = temp_dir("dry");
+    let list = write_list(&dir, "dry.txt", "192.0.2.0/24\n");
+    common::in_netns("dry", move || {
+        let out = tool(&["--dry-run", &list]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains("dry run"));
+        assert_eq!(common::ruleset(), "", "nothing committed");
+    });
+}
