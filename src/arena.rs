@@ -266,6 +266,18 @@ impl Arena {
         Ok(ptr)
     }
 
+    /// Makes sure `n` bytes fit after the open region without moving it later: when they do
+    /// not fit in the current page, the open region moves to a fresh page now. Used before a
+    /// message whose size is known to be large, so that it starts on a page with room instead
+    /// of being copied there when it outgrows the current one.
+    #[inline]
+    pub fn ensure_room(&mut self, n: usize, message: u32) -> Result<(), ArenaError> {
+        if self.cur_cap - self.cur_len < n {
+            self.move_open(n, message)?;
+        }
+        Ok(())
+    }
+
     /// Slow path of [`Arena::reserve`]: a new page that holds the open region plus `n` bytes.
     #[cold]
     fn move_open(&mut self, n: usize, message: u32) -> Result<(), ArenaError> {
@@ -339,6 +351,22 @@ impl Arena {
         // SAFETY: `open_start..cur_len` lies inside the current page and every byte of it was
         // written through `reserve` by the caller; `&mut self` makes the borrow exclusive.
         unsafe { std::slice::from_raw_parts_mut(self.cur.as_ptr().add(self.open_start), len) }
+    }
+
+    /// Overwrites two bytes at `offset` in the open region (a length field).
+    ///
+    /// # Panics
+    ///
+    /// When `offset + 2` is beyond the open region: a caller's bug, never input-dependent.
+    #[inline]
+    pub fn patch_open_u16(&mut self, offset: usize, value: u16) {
+        assert!(offset + 2 <= self.open_len(), "patch outside the open region");
+        // SAFETY: checked just above: the two bytes lie inside the open region of the current
+        // page, which was written through `reserve`.
+        unsafe {
+            let at = self.cur.as_ptr().add(self.open_start + offset);
+            std::ptr::write_unaligned(at.cast::<[u8; 2]>(), value.to_ne_bytes());
+        }
     }
 
     /// Shortens the open region to `len` bytes (rolls back what came after).

@@ -74,6 +74,40 @@ pub const fn align(len: usize) -> usize {
     (len + 3) & !3
 }
 
+/// Copies `src` to `dst` word by word: attribute payloads are mostly a few bytes, where a call
+/// to `memcpy` costs more than the copy.
+///
+/// # Safety
+///
+/// `dst` must be valid for writing `src.len()` bytes and must not overlap `src`.
+#[inline]
+unsafe fn copy_small(src: &[u8], dst: *mut u8) {
+    if src.len() > 32 {
+        // SAFETY: the caller guarantees `dst` is writable for `src.len()` bytes, no overlap.
+        unsafe { std::ptr::copy_nonoverlapping(src.as_ptr(), dst, src.len()) };
+        return;
+    }
+    let mut words = src.chunks_exact(4);
+    let mut at = 0;
+    for word in &mut words {
+        // SAFETY: `at + 4 <= src.len()`, inside the caller's writable room.
+        unsafe { std::ptr::write_unaligned(dst.add(at).cast::<[u8; 4]>(), [word[0], word[1], word[2], word[3]]) };
+        at += 4;
+    }
+    for &b in words.remainder() {
+        // SAFETY: `at < src.len()`, inside the caller's writable room.
+        unsafe { *dst.add(at) = b };
+        at += 1;
+    }
+}
+
+/// The 4-byte header of an attribute (`nla_len`, `nla_type`), in host order.
+#[inline]
+fn hdr_word(len: u16, attr_type: u16) -> [u8; 4] {
+    let (l, t) = (len.to_ne_bytes(), attr_type.to_ne_bytes());
+    [l[0], l[1], t[0], t[1]]
+}
+
 /// Errors of the encoding layer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EncodeError {
@@ -188,6 +222,21 @@ impl Batch {
             batch: self,
             done: false,
         })
+    }
+
+    /// Starts a message like [`Batch::message`], expected to grow to about `expected_len`
+    /// bytes: if the current page lacks that room, the message starts on a fresh page, which
+    /// saves moving it there later. The expectation is only a hint; the message may be longer
+    /// or shorter.
+    pub fn message_sized(
+        &mut self,
+        msg_type: u16,
+        flags: u16,
+        expected_len: usize,
+    ) -> Result<Message<'_>, EncodeError> {
+        let room = expected_len.min(self.arena.config().page_size);
+        self.arena.ensure_room(room, self.count)?;
+        self.message(msg_type, flags)
     }
 
     /// Seq the next message will get.
@@ -345,34 +394,101 @@ impl Message<'_> {
         self.append(header)
     }
 
-    /// Writes the header of an attribute whose payload is `payload_len` bytes.
+    /// Writes one attribute in a single reservation: header, `payload` and, after it,
+    /// `extra_zeros` zero bytes (a string's NUL) and zero padding to 4 bytes.
     #[inline]
-    fn attr_header(&mut self, attr_type: u16, payload_len: usize) -> Result<(), EncodeError> {
-        let len = NLA_HDRLEN + payload_len;
+    fn put_attr(
+        &mut self,
+        attr_type: u16,
+        payload: &[u8],
+        extra_zeros: usize,
+    ) -> Result<(), EncodeError> {
+        let len = NLA_HDRLEN + payload.len() + extra_zeros;
         if len > NLA_MAX_LEN {
-            return Err(EncodeError::AttrTooLong {
-                attr_type: attr_type & NLA_TYPE_MASK,
-                len,
-            });
+            let attr_type = attr_type & NLA_TYPE_MASK;
+            return Err(EncodeError::AttrTooLong { attr_type, len });
         }
-        let mut header = [0u8; NLA_HDRLEN];
-        header[..2].copy_from_slice(&(len as u16).to_ne_bytes());
-        header[2..].copy_from_slice(&attr_type.to_ne_bytes());
-        self.append(&header)
+        let padded = align(len);
+        let index = self.batch.count;
+        let ptr = self.batch.arena.reserve(padded, index)?;
+        // SAFETY: `reserve` returned room for `padded >= len >= NLA_HDRLEN` bytes at `ptr`, in
+        // a page that `payload` (a caller's slice) cannot overlap. The last 4-byte word is
+        // zeroed first; the header and the payload are written over it, so the `extra_zeros`
+        // bytes (at most 1 in use, the NUL of a string, at `len - 1 >= padded - 4`) and the
+        // padding are zero, and every byte of the room is written.
+        unsafe {
+            std::ptr::write_unaligned(ptr.add(padded - 4).cast::<[u8; 4]>(), [0; 4]);
+            std::ptr::write_unaligned(ptr.cast::<[u8; 4]>(), hdr_word(len as u16, attr_type));
+            copy_small(payload, ptr.add(NLA_HDRLEN));
+        }
+        Ok(())
+    }
+
+    /// Attribute with a fixed-size payload of `N` bytes, in one reservation.
+    #[inline]
+    fn put_fixed<const N: usize>(
+        &mut self,
+        attr_type: u16,
+        payload: [u8; N],
+    ) -> Result<(), EncodeError> {
+        let len = NLA_HDRLEN + N;
+        let padded = align(len);
+        let index = self.batch.count;
+        let ptr = self.batch.arena.reserve(padded, index)?;
+        // SAFETY: `reserve` returned room for `padded` bytes at `ptr`; the last word is zeroed,
+        // then the header and the `N` payload bytes are written, covering the whole room.
+        unsafe {
+            std::ptr::write_unaligned(ptr.add(padded - 4).cast::<[u8; 4]>(), [0; 4]);
+            std::ptr::write_unaligned(ptr.cast::<[u8; 4]>(), hdr_word(len as u16, attr_type));
+            std::ptr::write_unaligned(ptr.add(NLA_HDRLEN).cast::<[u8; N]>(), payload);
+        }
+        Ok(())
     }
 
     /// Attribute with raw bytes as payload, padded with zeros.
     #[inline]
     pub fn put(&mut self, attr_type: u16, payload: &[u8]) -> Result<(), EncodeError> {
-        self.attr_header(attr_type, payload.len())?;
-        self.append(payload)
-            .inspect_err(|_| self.rollback_bytes(NLA_HDRLEN))
+        self.put_attr(attr_type, payload, 0)
     }
 
-    /// Removes the last `n` bytes written (an attribute header whose payload failed).
-    fn rollback_bytes(&mut self, n: usize) {
-        let len = self.len().saturating_sub(n);
-        self.batch.arena.truncate_open(len);
+    /// An attribute wrapped in a chain of nests, each holding only the next: `nests[0]`
+    /// outermost, then `nests[1]`, ..., then the attribute `attr_type` with `payload`. Written
+    /// in one reservation; the same bytes as `begin_nest` for each, `put`, then `end_nest` for
+    /// each. Every nest gets `NLA_F_NESTED`. This is the shape of a set element
+    /// (`element { KEY { VALUE } }`), and the fast path for long element lists.
+    #[inline]
+    pub fn put_nested(
+        &mut self,
+        nests: &[u16],
+        attr_type: u16,
+        payload: &[u8],
+    ) -> Result<(), EncodeError> {
+        let inner = NLA_HDRLEN + payload.len();
+        let total = align(inner) + nests.len() * NLA_HDRLEN;
+        if total > NLA_MAX_LEN {
+            let attr_type = nests.first().copied().unwrap_or(attr_type) & NLA_TYPE_MASK;
+            return Err(EncodeError::AttrTooLong { attr_type, len: total });
+        }
+        let index = self.batch.count;
+        let ptr = self.batch.arena.reserve(total, index)?;
+        let mut at = 0;
+        for &nest in nests {
+            let header = hdr_word((total - at) as u16, nest | NLA_F_NESTED);
+            // SAFETY: `at + NLA_HDRLEN <= total - inner`, inside the reserved room.
+            unsafe { std::ptr::write_unaligned(ptr.add(at).cast::<[u8; 4]>(), header) };
+            at += NLA_HDRLEN;
+        }
+        // SAFETY: the attribute's `align(inner)` bytes start at `at` and end at `total`, inside
+        // the reserved room; the last word is zeroed, then header and payload are written over
+        // it, so every byte is written and the padding is zero; `payload` cannot overlap a page
+        // of the arena.
+        unsafe {
+            let p = ptr.add(at);
+            std::ptr::write_unaligned(ptr.add(total - 4).cast::<[u8; 4]>(), [0; 4]);
+            std::ptr::write_unaligned(p.cast::<[u8; 4]>(), hdr_word(inner as u16, attr_type));
+            copy_small(payload, p.add(NLA_HDRLEN));
+        }
+        Ok(())
     }
 
     /// Attribute without payload (a flag).
@@ -382,63 +498,48 @@ impl Message<'_> {
 
     /// `u8` attribute.
     pub fn put_u8(&mut self, attr_type: u16, value: u8) -> Result<(), EncodeError> {
-        self.put(attr_type, &[value])
+        self.put_fixed(attr_type, [value])
     }
 
     /// `u16` attribute in host byte order.
     pub fn put_u16(&mut self, attr_type: u16, value: u16) -> Result<(), EncodeError> {
-        self.put(attr_type, &value.to_ne_bytes())
+        self.put_fixed(attr_type, value.to_ne_bytes())
     }
 
     /// `u32` attribute in host byte order.
     pub fn put_u32(&mut self, attr_type: u16, value: u32) -> Result<(), EncodeError> {
-        self.put(attr_type, &value.to_ne_bytes())
+        self.put_fixed(attr_type, value.to_ne_bytes())
     }
 
     /// `u64` attribute in host byte order.
     pub fn put_u64(&mut self, attr_type: u16, value: u64) -> Result<(), EncodeError> {
-        self.put(attr_type, &value.to_ne_bytes())
+        self.put_fixed(attr_type, value.to_ne_bytes())
     }
 
     /// `u16` attribute in big-endian (network) byte order.
     pub fn put_be16(&mut self, attr_type: u16, value: u16) -> Result<(), EncodeError> {
-        self.put(attr_type, &value.to_be_bytes())
+        self.put_fixed(attr_type, value.to_be_bytes())
     }
 
     /// `u32` attribute in big-endian (network) byte order, as nf_tables wants every integer.
     pub fn put_be32(&mut self, attr_type: u16, value: u32) -> Result<(), EncodeError> {
-        self.put(attr_type, &value.to_be_bytes())
+        self.put_fixed(attr_type, value.to_be_bytes())
     }
 
     /// `u64` attribute in big-endian (network) byte order.
     pub fn put_be64(&mut self, attr_type: u16, value: u64) -> Result<(), EncodeError> {
-        self.put(attr_type, &value.to_be_bytes())
+        self.put_fixed(attr_type, value.to_be_bytes())
     }
 
     /// NUL-terminated string attribute. Fails on a string that contains a NUL byte.
     pub fn put_strz(&mut self, attr_type: u16, value: &str) -> Result<(), EncodeError> {
-        if value.as_bytes().contains(&0) {
+        // A plain loop: names are short, and memchr's set-up costs more than it saves here.
+        if value.bytes().any(|b| b == 0) {
             return Err(EncodeError::NulInString {
                 attr_type: attr_type & NLA_TYPE_MASK,
             });
         }
-        self.attr_header(attr_type, value.len() + 1)?;
-        let padded = align(value.len() + 1);
-        let index = self.batch.count;
-        let ptr = match self.batch.arena.reserve(padded, index) {
-            Ok(ptr) => ptr,
-            Err(e) => {
-                self.rollback_bytes(NLA_HDRLEN);
-                return Err(e.into());
-            }
-        };
-        // SAFETY: `reserve` returned room for `padded > value.len()` bytes at `ptr`; the string
-        // is copied, then the NUL and the padding are zeroed.
-        unsafe {
-            std::ptr::copy_nonoverlapping(value.as_ptr(), ptr, value.len());
-            std::ptr::write_bytes(ptr.add(value.len()), 0, padded - value.len());
-        }
-        Ok(())
+        self.put_attr(attr_type, value.as_bytes(), 1)
     }
 
     /// Opens a nest of `attr_type`; `NLA_F_NESTED` is OR-ed into the type.
@@ -470,8 +571,7 @@ impl Message<'_> {
             let attr_type = nest.attr_type & NLA_TYPE_MASK;
             return Err(EncodeError::AttrTooLong { attr_type, len });
         }
-        let open = self.batch.arena.open_mut();
-        open[nest.offset..nest.offset + 2].copy_from_slice(&(len as u16).to_ne_bytes());
+        self.batch.arena.patch_open_u16(nest.offset, len as u16);
         Ok(())
     }
 

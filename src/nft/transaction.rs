@@ -14,7 +14,7 @@ use super::wire::*;
 use super::NftError;
 use crate::addr::{V4Range, V6Range};
 use crate::message::{
-    Batch, BatchConfig, EncodeError, Message, NLA_MAX_LEN, NLM_F_ACK, NLM_F_APPEND, NLM_F_CREATE,
+    align, Batch, NLA_HDRLEN, BatchConfig, EncodeError, Message, NLA_MAX_LEN, NLM_F_ACK, NLM_F_APPEND, NLM_F_CREATE,
     NLM_F_REQUEST,
 };
 
@@ -136,9 +136,17 @@ impl Transaction {
         id
     }
 
-    /// Starts a message of nf_tables command `cmd` for `family`.
-    fn message(&mut self, cmd: u16, flags: u16, family: Family) -> Result<Message<'_>, NftError> {
-        let mut msg = self.batch.message(msg_type(cmd), NLM_F_REQUEST | flags)?;
+    /// Starts a message of nf_tables command `cmd` for `family`, expected to be about
+    /// `expected_len` bytes long (a hint for page placement).
+    fn message(
+        &mut self,
+        cmd: u16,
+        flags: u16,
+        family: Family,
+        expected_len: usize,
+    ) -> Result<Message<'_>, NftError> {
+        let flags = NLM_F_REQUEST | flags;
+        let mut msg = self.batch.message_sized(msg_type(cmd), flags, expected_len)?;
         msg.family_header(&[family.nfproto(), 0, 0, 0])?;
         Ok(msg)
     }
@@ -185,7 +193,7 @@ impl Transaction {
         if let Some(c) = &table.comment {
             check_comment(&format!("table {}", table.name), c)?;
         }
-        let mut msg = self.message(NFT_MSG_NEWTABLE, NLM_F_CREATE, table.family)?;
+        let mut msg = self.message(NFT_MSG_NEWTABLE, NLM_F_CREATE, table.family, 0)?;
         msg.put_strz(NFTA_TABLE_NAME, &table.name)?;
         msg.put_be32(NFTA_TABLE_FLAGS, table.flags)?;
         if let Some(comment) = &table.comment {
@@ -202,7 +210,7 @@ impl Transaction {
         if let Some(c) = &chain.comment {
             check_comment(&format!("chain {}", chain.name), c)?;
         }
-        let mut msg = self.message(NFT_MSG_NEWCHAIN, NLM_F_CREATE, chain.family)?;
+        let mut msg = self.message(NFT_MSG_NEWCHAIN, NLM_F_CREATE, chain.family, 0)?;
         msg.put_strz(NFTA_CHAIN_TABLE, &chain.table)?;
         msg.put_strz(NFTA_CHAIN_NAME, &chain.name)?;
         if let Some(base) = &chain.base {
@@ -228,7 +236,7 @@ impl Transaction {
         self.check_open()?;
         set.validate()?;
         let id = self.id();
-        let mut msg = self.message(NFT_MSG_NEWSET, NLM_F_CREATE, set.family)?;
+        let mut msg = self.message(NFT_MSG_NEWSET, NLM_F_CREATE, set.family, 0)?;
         msg.put_strz(NFTA_SET_TABLE, &set.table)?;
         msg.put_strz(NFTA_SET_NAME, &set.name)?;
         msg.put_be32(NFTA_SET_FLAGS, set.wire_flags())?;
@@ -300,7 +308,7 @@ impl Transaction {
     /// followed by adds replaces the contents atomically).
     pub fn flush_set(&mut self, target: &SetTarget) -> Result<u32, NftError> {
         self.check_open()?;
-        let mut msg = self.message(NFT_MSG_DELSETELEM, 0, target.family)?;
+        let mut msg = self.message(NFT_MSG_DELSETELEM, 0, target.family, 0)?;
         msg.put_strz(NFTA_SET_ELEM_LIST_TABLE, &target.table)?;
         msg.put_strz(NFTA_SET_ELEM_LIST_SET, &target.set)?;
         Ok(msg.finish()?)
@@ -314,7 +322,7 @@ impl Transaction {
             Delete::Chain(f, t, c) => (NFT_MSG_DELCHAIN, f, t, Some(NFTA_CHAIN_NAME), c),
             Delete::Set(f, t, s) => (NFT_MSG_DELSET, f, t, Some(NFTA_SET_NAME), s),
         };
-        let mut msg = self.message(cmd, 0, family)?;
+        let mut msg = self.message(cmd, 0, family, 0)?;
         msg.put_strz(1, table)?; // NFTA_{TABLE_NAME,CHAIN_TABLE,SET_TABLE} are all 1
         if let Some(attr) = name_attr {
             msg.put_strz(attr, name)?;
@@ -326,7 +334,7 @@ impl Transaction {
     pub fn add_rule(&mut self, rule: &Rule) -> Result<u32, NftError> {
         self.check_open()?;
         rule.validate()?;
-        let mut msg = self.message(NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, rule.family)?;
+        let mut msg = self.message(NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, rule.family, 0)?;
         msg.put_strz(NFTA_RULE_TABLE, &rule.table)?;
         msg.put_strz(NFTA_RULE_CHAIN, &rule.chain)?;
         let list = msg.begin_nest(NFTA_RULE_EXPRESSIONS)?;
@@ -337,9 +345,15 @@ impl Transaction {
         Ok(msg.finish()?)
     }
 
-    /// Starts a NEWSETELEM message for `target` and opens its element list.
-    fn elements_message(&mut self, target: &SetTarget) -> Result<(Message<'_>, Nest), NftError> {
-        let mut msg = self.message(NFT_MSG_NEWSETELEM, NLM_F_CREATE, target.family)?;
+    /// Starts a NEWSETELEM message for `target`, expected to carry about `expected_len` bytes
+    /// of elements, and opens its element list.
+    fn elements_message(
+        &mut self,
+        target: &SetTarget,
+        expected_len: usize,
+    ) -> Result<(Message<'_>, Nest), NftError> {
+        let expected_len = expected_len.min(NLA_MAX_LEN) + 128;
+        let mut msg = self.message(NFT_MSG_NEWSETELEM, NLM_F_CREATE, target.family, expected_len)?;
         msg.put_strz(NFTA_SET_ELEM_LIST_TABLE, &target.table)?;
         msg.put_strz(NFTA_SET_ELEM_LIST_SET, &target.set)?;
         if let Some(id) = target.id {
@@ -364,7 +378,8 @@ impl Transaction {
         let mut stats = ElementStats::default();
         let mut groups = groups.into_iter().peekable();
         while groups.peek().is_some() {
-            let (mut msg, list) = self.elements_message(target)?;
+            let expected = groups.size_hint().0.saturating_mul(16);
+            let (mut msg, list) = self.elements_message(target, expected)?;
             let mut number: u16 = 1;
             while let Some(group) = groups.peek() {
                 let mark = msg.mark();
@@ -399,15 +414,44 @@ impl Transaction {
     }
 
     /// Adds plain keys (each in the set's key byte order and length).
+    ///
+    /// The fast path for long lists: every element is `{ KEY { VALUE } }`, whose size is known
+    /// before it is written, so a message is closed when the next element would not fit its
+    /// 16-bit element list, without writing and rolling back.
     pub fn add_keys<'k>(
         &mut self,
         target: &SetTarget,
         keys: impl IntoIterator<Item = &'k [u8]>,
     ) -> Result<ElementStats, NftError> {
-        self.add_element_groups(target, keys, |msg, number, key| {
-            put_key_element(msg, number, key, 0)?;
-            Ok(1)
-        })
+        self.check_open()?;
+        let mut stats = ElementStats::default();
+        let mut keys = keys.into_iter().peekable();
+        while let Some(first) = keys.peek() {
+            let each = 3 * NLA_HDRLEN + align(first.len());
+            let expected = keys.size_hint().0.saturating_mul(each);
+            let (mut msg, list) = self.elements_message(target, expected)?;
+            let mut room = NLA_MAX_LEN - NLA_HDRLEN;
+            let mut number: u16 = 1;
+            while let Some(key) = keys.peek() {
+                let size = 3 * NLA_HDRLEN + align(key.len());
+                if size > room {
+                    if number == 1 {
+                        let attr_type = NFTA_SET_ELEM_LIST_ELEMENTS;
+                        return Err(EncodeError::AttrTooLong { attr_type, len: size }.into());
+                    }
+                    break;
+                }
+                msg.put_nested(&[number, NFTA_SET_ELEM_KEY], NFTA_DATA_VALUE, key)?;
+                room -= size;
+                number += 1;
+                keys.next();
+            }
+            msg.end_nest(list)?;
+            msg.finish()?;
+            stats.elements += u64::from(number - 1);
+            stats.messages += 1;
+        }
+        Ok(stats)
     }
 
     /// Adds sorted, merged IPv4 ranges to an interval set, as nft encodes them.
@@ -482,13 +526,12 @@ fn put_key_element(
     key: &[u8],
     flags: u32,
 ) -> Result<(), EncodeError> {
-    let elem = msg.begin_nest(number)?;
-    if flags != 0 {
-        msg.put_be32(NFTA_SET_ELEM_FLAGS, flags)?;
+    if flags == 0 {
+        return msg.put_nested(&[number, NFTA_SET_ELEM_KEY], NFTA_DATA_VALUE, key);
     }
-    let k = msg.begin_nest(NFTA_SET_ELEM_KEY)?;
-    msg.put(NFTA_DATA_VALUE, key)?;
-    msg.end_nest(k)?;
+    let elem = msg.begin_nest(number)?;
+    msg.put_be32(NFTA_SET_ELEM_FLAGS, flags)?;
+    msg.put_nested(&[NFTA_SET_ELEM_KEY], NFTA_DATA_VALUE, key)?;
     msg.end_nest(elem)
 }
 
