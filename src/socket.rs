@@ -193,7 +193,7 @@ pub enum TransportError {
         /// Datagram size in bytes.
         size: usize,
     },
-    /// The socket would block on send (the kernel is busy).
+    /// The batch holds no message; nothing was sent.
     #[error("the batch is empty: nothing to send")]
     EmptyBatch,
     /// A reply could not be parsed.

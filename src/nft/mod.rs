@@ -246,6 +246,7 @@ pub struct Nftables {
     socket: Socket,
     replies: Replies,
     request: Batch,
+    recv_buffer_limit: Option<usize>,
 }
 
 impl Nftables {
@@ -257,7 +258,19 @@ impl Nftables {
             seq_start: 0x4000_0000,
             port_id: 0,
         };
-        Ok(Nftables { socket, replies: Replies::default(), request: Batch::new(config)? })
+        let replies = Replies::default();
+        Ok(Nftables { socket, replies, request: Batch::new(config)?, recv_buffer_limit: None })
+    }
+
+    /// Caps the receive buffer, in bytes, that [`Nftables::commit`] asks for; `None` (the
+    /// default) lets it ask for room for every message's error.
+    ///
+    /// The buffer is only ever raised, never lowered: a cap below the buffer in force (the
+    /// kernel's default is `net.core.rmem_default`, typically 212,992 bytes) leaves it as it
+    /// is. A capped buffer saves kernel memory on huge batches, at the price that a batch with
+    /// more failing messages than the buffer holds ends in [`NftError::RepliesLost`].
+    pub fn set_recv_buffer_limit(&mut self, limit: Option<usize>) {
+        self.recv_buffer_limit = limit;
     }
 
     /// The socket under it.
@@ -268,14 +281,16 @@ impl Nftables {
     /// Sends an ended transaction as one datagram and checks every reply.
     ///
     /// The receive buffer is sized first for the worst case (every message failing), as far
-    /// as the kernel allows. Success needs no error and, on kernels that give one, the ACK of
-    /// BATCH_END; if replies were lost, the result says so and never reports plain success.
+    /// as the kernel and [`Nftables::set_recv_buffer_limit`] allow. Success needs no error and,
+    /// on kernels that give one, the ACK of BATCH_END; if replies were lost, the result says
+    /// so and never reports plain success.
     pub fn commit(&mut self, tx: &mut Transaction) -> Result<CommitReport, NftError> {
         if tx.ending() == Ending::Open {
             return Err(NftError::Closed);
         }
         let messages = tx.batch().message_count() as usize;
         let want = messages.saturating_mul(crate::socket::RCVBUF_PER_REPLY).max(256 * 1024);
+        let want = self.recv_buffer_limit.map_or(want, |limit| want.min(limit));
         self.socket.ensure_recv_buffer(want)?;
         let send = self.socket.send(tx.batch_mut())?;
         let start = std::time::Instant::now();

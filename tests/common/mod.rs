@@ -10,7 +10,10 @@ use std::process::Command;
 /// When the namespace cannot be made (not root), the test is reported as skipped on standard
 /// error with the reason and `None` is returned — unless `NLBATCH_REQUIRE_KERNEL=1` is set, as
 /// CI sets it, in which case the test fails.
-pub fn in_netns<T: Send + 'static>(name: &str, f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+pub fn in_netns<T: Send + 'static>(
+    name: &str,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Option<T> {
     let name = name.to_string();
     let handle = std::thread::Builder::new()
         .name(name.clone())
@@ -34,7 +37,10 @@ pub fn in_netns<T: Send + 'static>(name: &str, f: impl FnOnce() -> T + Send + 's
 /// Runs `nft` with `args` in the calling thread's namespace and returns its standard output;
 /// panics with its standard error when it fails.
 pub fn nft(args: &[&str]) -> String {
-    let out = Command::new("nft").args(args).output().expect("run nft (package nftables)");
+    let out = Command::new("nft")
+        .args(args)
+        .output()
+        .expect("run nft (package nftables)");
     assert!(
         out.status.success(),
         "nft {args:?} failed: {}",
@@ -50,5 +56,9 @@ pub fn ruleset() -> String {
 
 /// Trims each line and drops empty ones, so expected texts can be written indented.
 pub fn normalise(text: &str) -> String {
-    text.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
