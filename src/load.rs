@@ -115,6 +115,9 @@ pub enum LoadError {
     /// The network namespace could not be made or entered.
     #[error(transparent)]
     Namespace(#[from] crate::netns::NetnsError),
+    /// The summary could not be written (standard output closed or full).
+    #[error("cannot write the summary: {0}")]
+    Output(std::io::Error),
     /// No privileges, or another failure to talk to the kernel.
     #[error(transparent)]
     Nft(NftError),
@@ -127,6 +130,7 @@ impl LoadError {
             LoadError::Input(_) => 2,
             LoadError::Rejected(_) => 3,
             LoadError::Namespace(_) => 4,
+            LoadError::Output(_) => 1,
             LoadError::Nft(e) if matches!(e.errno(), Some(libc::EPERM | libc::EACCES)) => 4,
             LoadError::Nft(NftError::Rejected(_)) => 3,
             LoadError::Nft(_) => 1,
@@ -169,6 +173,7 @@ impl Loader {
     /// Loads `entries` as one transaction replacing the sets' contents.
     pub fn load(&mut self, entries: &Entries, opts: &LoadOptions) -> Result<Summary, LoadError> {
         let start = Instant::now();
+        check_options(opts)?;
         let families = families_for(entries, opts)?;
         self.v4.clear();
         self.v4.extend_from_slice(&entries.v4);
@@ -222,12 +227,9 @@ impl Loader {
     fn existing(&mut self, opts: &LoadOptions, families: [bool; 2]) -> Result<Existing, LoadError> {
         let mut found = Existing::default();
         for ipv6 in [false, true] {
-            if families[ipv6 as usize] {
-                continue;
-            }
-            // A family absent from the input: empty its set if an earlier load made one.
             let name = opts.set_name(ipv6);
             let table = opts.table.clone();
+            let mut props = None;
             let result = self.nft.request(
                 msg_type(NFT_MSG_GETSET),
                 0,
@@ -236,9 +238,13 @@ impl Loader {
                     msg.put_strz(NFTA_SET_TABLE, &table)?;
                     msg.put_strz(NFTA_SET_NAME, &name)
                 },
-                |_| {},
+                |msg| props = Some(set_properties(msg)),
             );
-            found.stale_set[ipv6 as usize] = ok_unless_missing(result)?;
+            let exists = ok_unless_missing(result)?;
+            found.stale_set[ipv6 as usize] = exists && !families[ipv6 as usize];
+            if let (true, Some(props)) = (families[ipv6 as usize], props) {
+                check_existing_set(opts, &name, ipv6, props)?;
+            }
         }
         if !opts.no_rule {
             let (table, chain) = (opts.table.clone(), opts.chain.clone());
@@ -393,6 +399,86 @@ struct Existing {
     stale_set: [bool; 2],
     /// Names of the sets the chain's rules look up.
     rule_lookups: Vec<String>,
+}
+
+/// Flags, key type and declared size of a set, from a NEWSET message of a GETSET reply.
+fn set_properties(msg: &MessageView<'_>) -> (u32, u32, Option<u32>) {
+    let (mut flags, mut key_type, mut size) = (0, 0, None);
+    for attr in msg.attrs(NFGENMSG_LEN).flatten() {
+        match attr.kind() {
+            NFTA_SET_FLAGS => flags = attr.be32().unwrap_or(0),
+            NFTA_SET_KEY_TYPE => key_type = attr.be32().unwrap_or(0),
+            NFTA_SET_DESC => {
+                let desc = attr.nested().flatten();
+                size = desc
+                    .filter(|a| a.kind() == NFTA_SET_DESC_SIZE)
+                    .find_map(|a| a.be32());
+            }
+            _ => {}
+        }
+    }
+    (flags, key_type, size.filter(|&s| s != 0))
+}
+
+/// Refuses, before anything is sent, a load into an existing set that differs from what the
+/// load would make: the kernel keeps an existing set's type and flags, and applies a new
+/// declared size only at commit, after the elements were checked against the old one.
+fn check_existing_set(
+    opts: &LoadOptions,
+    name: &str,
+    ipv6: bool,
+    (flags, key_type, size): (u32, u32, Option<u32>),
+) -> Result<(), LoadError> {
+    let key = if ipv6 {
+        KeyType::Ipv6Addr
+    } else {
+        KeyType::Ipv4Addr
+    };
+    let object = format!("set {} {} {name}", opts.family.name(), opts.table);
+    if flags & NFT_SET_INTERVAL == 0 || key_type != key.id() {
+        return Err(LoadError::Input(format!(
+            "{object} already exists with other properties (key type {key_type}, flags \
+             {flags:#x}; a load needs type {} with flags interval): delete it or choose \
+             another --set",
+            key.name()
+        )));
+    }
+    if size != opts.size {
+        let show = |s: Option<u32>| s.map_or("no size".to_string(), |s| format!("size {s}"));
+        return Err(LoadError::Input(format!(
+            "{object} already exists with {}, and this load asks for {}: the kernel would check \
+             the elements against the old size. Load with the same --size, or delete the table \
+             first (nft delete table {} {})",
+            show(size),
+            show(opts.size),
+            opts.family.name(),
+            opts.table
+        )));
+    }
+    Ok(())
+}
+
+/// Largest timeout the kernel converts without `ERANGE`, in milliseconds.
+const MAX_TIMEOUT_MS: u64 = u64::MAX / 1_000_000;
+
+/// Checks names and the timeout before anything is sent.
+fn check_options(opts: &LoadOptions) -> Result<(), LoadError> {
+    let input = |e: NftError| LoadError::Input(e.to_string());
+    crate::nft::check_name("table", &opts.table).map_err(input)?;
+    crate::nft::check_name("chain", &opts.chain).map_err(input)?;
+    for ipv6 in [false, true] {
+        crate::nft::check_name("set", &opts.set_name(ipv6)).map_err(input)?;
+    }
+    if opts
+        .timeout_ms
+        .is_some_and(|t| t == 0 || t >= MAX_TIMEOUT_MS)
+    {
+        return Err(LoadError::Input(format!(
+            "timeout must be between 1 ms and {} s",
+            MAX_TIMEOUT_MS / 1000 - 1
+        )));
+    }
+    Ok(())
 }
 
 /// `Ok(true)` when the request succeeded, `Ok(false)` when the object does not exist.

@@ -141,8 +141,7 @@ fn run_load(args: &LoadArgs) -> Result<(), LoadError> {
     };
     let mut loader = Loader::new(args.page_size)?;
     let summary = loader.load(&entries, &opts)?;
-    print_summary(args, &target, &entries, &summary, start.elapsed());
-    Ok(())
+    print_summary(args, &target, &entries, &summary, start.elapsed()).map_err(LoadError::Output)
 }
 
 fn ms(d: std::time::Duration) -> f64 {
@@ -155,7 +154,7 @@ fn print_summary(
     entries: &Entries,
     s: &Summary,
     total: std::time::Duration,
-) {
+) -> std::io::Result<()> {
     if args.json {
         let json = serde_json::json!({
             "lines": s.lines,
@@ -173,8 +172,8 @@ fn print_summary(
             "committed": s.committed,
             "dry_run": args.dry_run,
         });
-        let _ = writeln!(std::io::stdout(), "{json}");
-        return;
+        writeln!(std::io::stdout(), "{json}")?;
+        return std::io::stdout().flush();
     }
     let place = match target {
         Target::Private => "a fresh private network namespace (gone when nlbatch exits)".into(),
@@ -189,26 +188,28 @@ fn print_summary(
     } else {
         "committed (no error reported; this kernel does not confirm commits)"
     };
-    let _ = writeln!(out, "nlbatch load: {outcome}");
-    let _ = writeln!(
+    writeln!(out, "nlbatch load: {outcome}")?;
+    writeln!(
         out,
         "  target          {place}, table {} {}",
         args.family.name(),
         args.table
-    );
-    let _ = writeln!(out, "  lines read      {}", s.lines);
-    let _ = writeln!(out, "  invalid lines   {}", s.invalid);
+    )?;
+    writeln!(out, "  lines read      {}", s.lines)?;
+    writeln!(out, "  invalid lines   {}", s.invalid)?;
     for bad in entries.invalid.iter().take(5) {
-        let _ = writeln!(out, "    {}: {:?}: {}", bad.origin, bad.text, bad.reason);
+        writeln!(out, "    {}: {}", bad.origin, bad.reason)?;
     }
-    let _ = writeln!(out, "  entries         {}", s.entries);
-    let _ = writeln!(out, "  merged ranges   {}", s.ranges);
-    let _ = writeln!(out, "  elements        {}", s.elements);
-    let _ = writeln!(out, "  messages        {}", s.messages);
-    let _ = writeln!(out, "  pages           {}", s.pages);
-    let _ = writeln!(out, "  bytes           {}", s.bytes);
-    let _ = writeln!(out, "  encode time     {:.3} ms", ms(s.encode));
-    let _ = writeln!(out, "  kernel time     {:.3} ms", ms(s.kernel));
-    let _ = writeln!(out, "  reply time      {:.3} ms", ms(s.reply));
-    let _ = writeln!(out, "  total time      {:.3} ms", ms(total));
+    writeln!(out, "  entries         {}", s.entries)?;
+    writeln!(out, "  merged ranges   {}", s.ranges)?;
+    writeln!(out, "  elements        {}", s.elements)?;
+    writeln!(out, "  messages        {}", s.messages)?;
+    writeln!(out, "  pages           {}", s.pages)?;
+    writeln!(out, "  bytes           {}", s.bytes)?;
+    writeln!(out, "  encode time     {:.3} ms", ms(s.encode))?;
+    writeln!(out, "  kernel time     {:.3} ms", ms(s.kernel))?;
+    writeln!(out, "  reply time      {:.3} ms", ms(s.reply))?;
+    writeln!(out, "  total time      {:.3} ms", ms(total))?;
+    drop(out);
+    std::io::stdout().flush()
 }

@@ -360,3 +360,45 @@ fn dry_run_validates_without_committing() {
         assert_eq!(common::ruleset(), "", "nothing committed");
     });
 }
+
+#[test]
+fn a_changed_size_or_a_foreign_set_is_refused_before_sending() {
+    let dir = temp_dir("conflict");
+    let list = write_list(&dir, "conflict.txt", "1.0.0.0-1.0.0.5\n1.0.0.7-1.0.0.9\n");
+    common::in_netns("conflict", move || {
+        assert!(tool(&[&list]).status.success());
+        let before = common::ruleset();
+        let out = tool(&["--size", "1", &list]);
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("already exists with no size"), "{stderr}");
+        assert_eq!(common::ruleset(), before, "nothing sent");
+
+        common::nft(&["add", "table", "inet", "other"]);
+        common::nft(&[
+            "add",
+            "set",
+            "inet",
+            "other",
+            "blocklist_v4",
+            "{ type ipv4_addr; }",
+        ]);
+        let before = common::ruleset();
+        let out = tool(&["--table", "other", &list]);
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("already exists with other properties"),
+            "{stderr}"
+        );
+        assert_eq!(common::ruleset(), before, "nothing sent");
+
+        let long = "a".repeat(256);
+        let out = tool(&["--table", &long, &list]);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "names are checked before sending"
+        );
+    });
+}

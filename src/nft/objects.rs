@@ -89,7 +89,11 @@ pub fn check_name(what: &'static str, name: &str) -> Result<(), NftError> {
         return Ok(());
     };
     Err(NftError::Invalid {
-        object: format!("{what} {name:.40?}"),
+        object: format!(
+            "{what} {:?}{}",
+            name.chars().take(40).collect::<String>(),
+            if name.chars().count() > 40 { "..." } else { "" }
+        ),
         reason: reason.into(),
     })
 }
