@@ -315,7 +315,7 @@ impl Loader {
                 tx.add_v4_intervals(&target, &self.v4)?
             };
             elements += stats.elements;
-            if !opts.no_rule && !existing.rule_lookups.iter().any(|s| *s == name) {
+            if !opts.no_rule && !existing.rule_lookups.contains(&name) {
                 let set_ref = SetRef::NameAndId(name.clone(), target.id.unwrap_or(0));
                 let rule = Rule::saddr_in_set(
                     opts.family,

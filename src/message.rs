@@ -91,7 +91,12 @@ unsafe fn copy_small(src: &[u8], dst: *mut u8) {
     let mut at = 0;
     for word in &mut words {
         // SAFETY: `at + 4 <= src.len()`, inside the caller's writable room.
-        unsafe { std::ptr::write_unaligned(dst.add(at).cast::<[u8; 4]>(), [word[0], word[1], word[2], word[3]]) };
+        unsafe {
+            std::ptr::write_unaligned(
+                dst.add(at).cast::<[u8; 4]>(),
+                [word[0], word[1], word[2], word[3]],
+            )
+        };
         at += 4;
     }
     for &b in words.remainder() {
@@ -467,7 +472,10 @@ impl Message<'_> {
         let total = align(inner) + nests.len() * NLA_HDRLEN;
         if total > NLA_MAX_LEN {
             let attr_type = nests.first().copied().unwrap_or(attr_type) & NLA_TYPE_MASK;
-            return Err(EncodeError::AttrTooLong { attr_type, len: total });
+            return Err(EncodeError::AttrTooLong {
+                attr_type,
+                len: total,
+            });
         }
         let index = self.batch.count;
         let ptr = self.batch.arena.reserve(total, index)?;

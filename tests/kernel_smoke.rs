@@ -13,13 +13,23 @@ fn table_set_intervals_and_rule_list_back_as_nft_prints_them() {
         let mut tx = Transaction::new(Default::default()).unwrap();
         tx.begin(None).unwrap();
         tx.add_table(&Table::new(Family::Inet, "t")).unwrap();
-        tx.add_chain(&Chain::filter(Family::Inet, "t", "c", Hook::Input, 0)).unwrap();
+        tx.add_chain(&Chain::filter(Family::Inet, "t", "c", Hook::Input, 0))
+            .unwrap();
         let set = Set::new(Family::Inet, "t", "s", KeyType::Ipv4Addr).interval();
         let target = tx.add_set(&set).unwrap();
         let ranges = [
-            V4Range { lo: 0x0a00_0000, hi: 0x0aff_ffff },
-            V4Range { lo: 0xc0a8_0101, hi: 0xc0a8_0105 },
-            V4Range { lo: 0xffff_ff00, hi: 0xffff_ffff },
+            V4Range {
+                lo: 0x0a00_0000,
+                hi: 0x0aff_ffff,
+            },
+            V4Range {
+                lo: 0xc0a8_0101,
+                hi: 0xc0a8_0105,
+            },
+            V4Range {
+                lo: 0xffff_ff00,
+                hi: 0xffff_ffff,
+            },
         ];
         tx.add_v4_intervals(&target, &ranges).unwrap();
         let set_ref = SetRef::NameAndId("s".into(), target.id.unwrap());

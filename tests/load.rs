@@ -223,7 +223,7 @@ fn loading_replaces_contents_and_never_duplicates_rules() {
     let big = write_list(&dir, "big.txt", "10.0.0.0/8\n192.0.2.0/24\n2001:db8::1\n");
     let small = write_list(&dir, "small.txt", "192.0.2.0/25\n");
     common::in_netns("replace", move || {
-        load(&[big.clone()], &LoadOptions::default());
+        load(std::slice::from_ref(&big), &LoadOptions::default());
         let first = common::ruleset();
         load(&[big], &LoadOptions::default());
         assert_eq!(

@@ -1,13 +1,153 @@
 //! Rule expressions and rules.
 //!
-//! Each [`Expr`] is one `NFTA_LIST_ELEM { NFTA_EXPR_NAME, NFTA_EXPR_DATA { ... } }` of a rule's
-//! expression list; every integer in `NFTA_EXPR_DATA` is big-endian. [`Rule`] has shorthands
-//! for the rules firewalls use most.
+//! Each [`Expr`] is one element of a rule's expression list:
+//!
+//! ```text
+//!  NFTA_LIST_ELEM
+//!  ├ NFTA_EXPR_NAME  "payload", "cmp", "lookup", ...  (NUL-terminated)
+//!  └ NFTA_EXPR_DATA  the expression's attributes: registers, offsets, lengths and flags
+//!                    as big-endian u32 (u64 for rates, quotas and counters), values as
+//!                    NFTA_DATA_VALUE nests in the register's byte order
+//! ```
+//!
+//! Attributes are written in the order nft 1.0.6 writes them, so that encoded rules equal
+//! nft's byte for byte. [`Expr::decode`] reads an expression back from a rule dump; whatever
+//! it does not understand comes back as [`Expr::Raw`].
+//!
+//! [`Rule`] has builder methods for the matches and statements firewalls use most, so that
+//! common rules read like nft's syntax:
+//!
+//! ```
+//! use nlbatch::nft::{CtState, Family, Limit, LimitUnit, Rule, IPPROTO_ICMP};
+//!
+//! let t = |chain| Rule::new(Family::Inet, "filter", chain);
+//! let rules = [
+//!     t("input").ct_state(CtState::ESTABLISHED | CtState::RELATED).accept(),
+//!     t("input").iifname("lo").accept(),
+//!     t("input").ip_saddr_in("blocklist").counter().drop(),
+//!     t("input").tcp_dport_in("ports").accept(),
+//!     t("input").meta_l4proto(IPPROTO_ICMP).limit(Limit::packets(10, LimitUnit::Second)).accept(),
+//! ];
+//! for rule in &rules {
+//!     rule.validate()?;
+//! }
+//! # Ok::<(), nlbatch::nft::NftError>(())
+//! ```
 
-use super::objects::Family;
+use std::net::IpAddr;
+
+use super::objects::{check_comment, check_name, Family, Key, Set};
+use super::transaction::{SetTarget, Transaction};
 use super::wire::*;
 use super::NftError;
-use crate::message::{EncodeError, Message};
+use crate::decode::{Attr, AttrIter};
+use crate::message::{EncodeError, Message, NLM_F_APPEND, NLM_F_CREATE, NLM_F_REPLACE};
+
+// Expression attributes, as in the kernel's `linux/netfilter/nf_tables.h`.
+const NFTA_PAYLOAD_DREG: u16 = 1;
+const NFTA_PAYLOAD_BASE: u16 = 2;
+const NFTA_PAYLOAD_OFFSET: u16 = 3;
+const NFTA_PAYLOAD_LEN: u16 = 4;
+const NFTA_PAYLOAD_SREG: u16 = 5;
+const NFTA_CMP_SREG: u16 = 1;
+const NFTA_CMP_OP: u16 = 2;
+const NFTA_CMP_DATA: u16 = 3;
+const NFTA_META_DREG: u16 = 1;
+const NFTA_META_KEY: u16 = 2;
+const NFTA_META_SREG: u16 = 3;
+const NFTA_LOOKUP_SET: u16 = 1;
+const NFTA_LOOKUP_SREG: u16 = 2;
+const NFTA_LOOKUP_DREG: u16 = 3;
+const NFTA_LOOKUP_SET_ID: u16 = 4;
+const NFTA_LOOKUP_FLAGS: u16 = 5;
+const NFT_LOOKUP_F_INV: u32 = 1;
+pub(crate) const NFTA_COUNTER_BYTES: u16 = 1;
+pub(crate) const NFTA_COUNTER_PACKETS: u16 = 2;
+const NFTA_IMMEDIATE_DREG: u16 = 1;
+const NFTA_IMMEDIATE_DATA: u16 = 2;
+const NFTA_BITWISE_SREG: u16 = 1;
+const NFTA_BITWISE_DREG: u16 = 2;
+const NFTA_BITWISE_LEN: u16 = 3;
+const NFTA_BITWISE_MASK: u16 = 4;
+const NFTA_BITWISE_XOR: u16 = 5;
+const NFTA_BITWISE_OP: u16 = 6;
+const NFTA_RANGE_SREG: u16 = 1;
+const NFTA_RANGE_OP: u16 = 2;
+const NFTA_RANGE_FROM_DATA: u16 = 3;
+const NFTA_RANGE_TO_DATA: u16 = 4;
+const NFTA_CT_DREG: u16 = 1;
+const NFTA_CT_KEY: u16 = 2;
+const NFTA_CT_DIRECTION: u16 = 3;
+const NFTA_CT_SREG: u16 = 4;
+const NFTA_LIMIT_RATE: u16 = 1;
+const NFTA_LIMIT_UNIT: u16 = 2;
+const NFTA_LIMIT_BURST: u16 = 3;
+const NFTA_LIMIT_TYPE: u16 = 4;
+const NFTA_LIMIT_FLAGS: u16 = 5;
+const NFT_LIMIT_F_INV: u32 = 1;
+const NFTA_LOG_GROUP: u16 = 1;
+const NFTA_LOG_PREFIX: u16 = 2;
+const NFTA_LOG_SNAPLEN: u16 = 3;
+const NFTA_LOG_QTHRESHOLD: u16 = 4;
+const NFTA_LOG_LEVEL: u16 = 5;
+const NFTA_LOG_FLAGS: u16 = 6;
+const NFTA_QUOTA_BYTES: u16 = 1;
+const NFTA_QUOTA_FLAGS: u16 = 2;
+const NFTA_QUOTA_CONSUMED: u16 = 4;
+const NFT_QUOTA_F_INV: u32 = 1;
+const NFTA_REJECT_TYPE: u16 = 1;
+const NFTA_REJECT_ICMP_CODE: u16 = 2;
+const NFTA_NAT_TYPE: u16 = 1;
+const NFTA_NAT_FAMILY: u16 = 2;
+const NFTA_NAT_REG_ADDR_MIN: u16 = 3;
+const NFTA_NAT_REG_ADDR_MAX: u16 = 4;
+const NFTA_NAT_REG_PROTO_MIN: u16 = 5;
+const NFTA_NAT_REG_PROTO_MAX: u16 = 6;
+const NFTA_NAT_FLAGS: u16 = 7;
+const NFTA_MASQ_FLAGS: u16 = 1;
+const NFTA_MASQ_REG_PROTO_MIN: u16 = 2;
+const NFTA_MASQ_REG_PROTO_MAX: u16 = 3;
+const NFTA_REDIR_REG_PROTO_MIN: u16 = 1;
+const NFTA_REDIR_REG_PROTO_MAX: u16 = 2;
+const NFTA_REDIR_FLAGS: u16 = 3;
+
+/// Longest value of one `NFTA_DATA_VALUE`, in bytes (`NFT_DATA_VALUE_MAXLEN`).
+pub const NFT_DATA_VALUE_MAXLEN: usize = 64;
+/// Longest log prefix, in bytes, NUL excluded (`NF_LOG_PREFIXLEN - 1`).
+pub const NF_LOG_PREFIXLEN: usize = 127;
+/// Longest interface name, in bytes, NUL excluded (`IFNAMSIZ - 1`).
+pub const IFNAMSIZ: usize = 15;
+
+/// Data register 2 (16 bytes; `NFT_REG_1` and the verdict register are in [`super::wire`]).
+pub const NFT_REG_2: u32 = 2;
+/// Data register 3 (16 bytes).
+pub const NFT_REG_3: u32 = 3;
+/// Data register 4 (16 bytes).
+pub const NFT_REG_4: u32 = 4;
+/// The first 4-byte register, `NFT_REG32_00`; the 16 of them are numbered 8 to 23 and overlay
+/// the 16-byte registers (a concatenated key is loaded into consecutive 4-byte registers).
+pub const NFT_REG32_00: u32 = 8;
+
+/// Protocol number of ICMP, for [`Rule::meta_l4proto`].
+pub const IPPROTO_ICMP: u8 = 1;
+/// Protocol number of TCP.
+pub const IPPROTO_TCP: u8 = 6;
+/// Protocol number of UDP.
+pub const IPPROTO_UDP: u8 = 17;
+/// Protocol number of ICMPv6.
+pub const IPPROTO_ICMPV6: u8 = 58;
+
+/// NAT flag: an address range is given (`NF_NAT_RANGE_MAP_IPS`; the kernel sets it itself
+/// when an address register is).
+pub const NF_NAT_RANGE_MAP_IPS: u32 = 0x1;
+/// NAT flag: a port range is given (`NF_NAT_RANGE_PROTO_SPECIFIED`), as nft sends with ports.
+pub const NF_NAT_RANGE_PROTO_SPECIFIED: u32 = 0x2;
+/// NAT flag: `random`.
+pub const NF_NAT_RANGE_PROTO_RANDOM: u32 = 0x4;
+/// NAT flag: `persistent`.
+pub const NF_NAT_RANGE_PERSISTENT: u32 = 0x8;
+/// NAT flag: `fully-random`.
+pub const NF_NAT_RANGE_PROTO_RANDOM_FULLY: u32 = 0x10;
 
 /// Payload bases: which header an offset counts from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +158,17 @@ pub enum PayloadBase {
     Network = 1,
     /// Transport header (TCP, UDP, ...).
     Transport = 2,
+}
+
+impl PayloadBase {
+    fn from_u32(n: u32) -> Option<PayloadBase> {
+        Some(match n {
+            0 => PayloadBase::Link,
+            1 => PayloadBase::Network,
+            2 => PayloadBase::Transport,
+            _ => return None,
+        })
+    }
 }
 
 /// Comparison operators of `cmp`.
@@ -37,27 +188,164 @@ pub enum CmpOp {
     Gte = 5,
 }
 
-/// Meta keys (`NFT_META_*`) the common rules need.
+impl CmpOp {
+    fn from_u32(n: u32) -> Option<CmpOp> {
+        use CmpOp::*;
+        [Eq, Neq, Lt, Lte, Gt, Gte]
+            .into_iter()
+            .find(|op| *op as u32 == n)
+    }
+}
+
+/// Meta keys (`NFT_META_*`): properties of the packet that are not in its headers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MetaKey {
     /// Packet length.
     Len = 0,
     /// Ethertype.
     Protocol = 1,
-    /// Packet mark.
+    /// Queueing priority.
+    Priority = 2,
+    /// Packet mark (4 bytes, host order).
     Mark = 3,
     /// Input interface index.
     Iif = 4,
     /// Output interface index.
     Oif = 5,
-    /// Input interface name.
+    /// Input interface name (16 bytes, NUL-padded).
     Iifname = 6,
-    /// Output interface name.
+    /// Output interface name (16 bytes, NUL-padded).
     Oifname = 7,
+    /// Input interface type.
+    Iiftype = 8,
+    /// Output interface type.
+    Oiftype = 9,
+    /// User id of the socket.
+    Skuid = 10,
+    /// Group id of the socket.
+    Skgid = 11,
+    /// Trace flag.
+    Nftrace = 12,
     /// Netfilter family of the packet (ipv4 2, ipv6 10), for inet tables.
     Nfproto = 15,
     /// Layer 4 protocol number.
     L4proto = 16,
+    /// Packet type (unicast, broadcast, multicast).
+    Pkttype = 19,
+    /// CPU number.
+    Cpu = 20,
+    /// Input interface group.
+    Iifgroup = 21,
+    /// Output interface group.
+    Oifgroup = 22,
+    /// Control group id.
+    Cgroup = 23,
+}
+
+impl MetaKey {
+    fn from_u32(n: u32) -> Option<MetaKey> {
+        use MetaKey::*;
+        [
+            Len, Protocol, Priority, Mark, Iif, Oif, Iifname, Oifname, Iiftype, Oiftype, Skuid,
+            Skgid, Nftrace, Nfproto, L4proto, Pkttype, Cpu, Iifgroup, Oifgroup, Cgroup,
+        ]
+        .into_iter()
+        .find(|k| *k as u32 == n)
+    }
+}
+
+/// Conntrack keys (`NFT_CT_*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CtKey {
+    /// Connection state bits ([`CtState`]), 4 bytes host order.
+    State = 0,
+    /// Direction of the packet (0 original, 1 reply), 1 byte.
+    Direction = 1,
+    /// Status bits (`IPS_*`).
+    Status = 2,
+    /// Connection mark, 4 bytes host order.
+    Mark = 3,
+    /// Security mark.
+    Secmark = 4,
+    /// Time to expiry, in milliseconds.
+    Expiration = 5,
+    /// Helper name.
+    Helper = 6,
+    /// Layer 3 protocol of the connection.
+    L3Protocol = 7,
+    /// Layer 4 protocol of the connection, 1 byte.
+    Protocol = 10,
+    /// Source port (needs a direction).
+    ProtoSrc = 11,
+    /// Destination port (needs a direction).
+    ProtoDst = 12,
+    /// Packets seen.
+    Packets = 14,
+    /// Bytes seen.
+    Bytes = 15,
+    /// Zone.
+    Zone = 17,
+    /// IPv4 source address (needs a direction).
+    SrcIp = 19,
+    /// IPv4 destination address (needs a direction).
+    DstIp = 20,
+    /// IPv6 source address (needs a direction).
+    SrcIp6 = 21,
+    /// IPv6 destination address (needs a direction).
+    DstIp6 = 22,
+    /// Connection id.
+    Id = 23,
+}
+
+impl CtKey {
+    fn from_u32(n: u32) -> Option<CtKey> {
+        use CtKey::*;
+        [
+            State, Direction, Status, Mark, Secmark, Expiration, Helper, L3Protocol, Protocol,
+            ProtoSrc, ProtoDst, Packets, Bytes, Zone, SrcIp, DstIp, SrcIp6, DstIp6, Id,
+        ]
+        .into_iter()
+        .find(|k| *k as u32 == n)
+    }
+}
+
+/// Direction of a conntrack key that has one (`IP_CT_DIR_*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CtDirection {
+    /// As the connection was opened.
+    Original = 0,
+    /// The answers.
+    Reply = 1,
+}
+
+/// Conntrack state bits, as `ct state` compares them (4 bytes, host order).
+///
+/// ```
+/// use nlbatch::nft::CtState;
+/// assert_eq!((CtState::ESTABLISHED | CtState::RELATED).0, 0x6);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CtState(pub u32);
+
+impl CtState {
+    /// `invalid`.
+    pub const INVALID: CtState = CtState(1);
+    /// `established`.
+    pub const ESTABLISHED: CtState = CtState(2);
+    /// `related`.
+    pub const RELATED: CtState = CtState(4);
+    /// `new`.
+    pub const NEW: CtState = CtState(8);
+    /// `untracked`.
+    pub const UNTRACKED: CtState = CtState(64);
+}
+
+impl std::ops::BitOr for CtState {
+    type Output = CtState;
+
+    fn bitor(self, other: CtState) -> CtState {
+        CtState(self.0 | other.0)
+    }
 }
 
 /// Verdicts.
@@ -78,7 +366,8 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    fn code(&self) -> i32 {
+    /// The verdict code (`NF_ACCEPT`, `NF_DROP`, `NFT_JUMP`, ...).
+    pub fn code(&self) -> i32 {
         match self {
             Verdict::Accept => NF_ACCEPT,
             Verdict::Drop => NF_DROP,
@@ -86,6 +375,52 @@ impl Verdict {
             Verdict::Return => NFT_RETURN,
             Verdict::Jump(_) => NFT_JUMP,
             Verdict::Goto(_) => NFT_GOTO,
+        }
+    }
+
+    /// The verdict with this code, and the chain for jump and goto; `None` for other codes
+    /// (`NFT_BREAK`, queue verdicts) or a jump without a chain.
+    pub fn from_code(code: i32, chain: Option<&str>) -> Option<Verdict> {
+        Some(match code {
+            NF_ACCEPT => Verdict::Accept,
+            NF_DROP => Verdict::Drop,
+            NFT_CONTINUE => Verdict::Continue,
+            NFT_RETURN => Verdict::Return,
+            NFT_JUMP => Verdict::Jump(chain?.to_string()),
+            NFT_GOTO => Verdict::Goto(chain?.to_string()),
+            _ => return None,
+        })
+    }
+
+    /// Writes the verdict as the data nest `attr_type { NFTA_DATA_VERDICT { NFTA_VERDICT_CODE,
+    /// NFTA_VERDICT_CHAIN } }`, as an immediate's data or a verdict map element's data.
+    pub fn encode(&self, msg: &mut Message<'_>, attr_type: u16) -> Result<(), EncodeError> {
+        let data = msg.begin_nest(attr_type)?;
+        let verdict = msg.begin_nest(NFTA_DATA_VERDICT)?;
+        msg.put_be32(NFTA_VERDICT_CODE, self.code() as u32)?;
+        if let Verdict::Jump(chain) | Verdict::Goto(chain) = self {
+            msg.put_strz(NFTA_VERDICT_CHAIN, chain)?;
+        }
+        msg.end_nest(verdict)?;
+        msg.end_nest(data)
+    }
+
+    /// Reads a verdict from a data nest written as by [`Verdict::encode`]; `None` when it holds
+    /// no verdict this type can represent.
+    pub fn decode(data: &Attr<'_>) -> Option<Verdict> {
+        let verdict = data
+            .nested()
+            .flatten()
+            .find(|a| a.kind() == NFTA_DATA_VERDICT)?;
+        let fields = Fields::of(&verdict)?;
+        let code = fields.be32(NFTA_VERDICT_CODE)? as i32;
+        Verdict::from_code(code, fields.str(NFTA_VERDICT_CHAIN))
+    }
+
+    fn chain(&self) -> Option<&str> {
+        match self {
+            Verdict::Jump(chain) | Verdict::Goto(chain) => Some(chain),
+            _ => None,
         }
     }
 }
@@ -98,6 +433,274 @@ pub enum SetRef {
     Name(String),
     /// By name, and by the `NFTA_SET_ID` it was given in this transaction (what nft sends).
     NameAndId(String, u32),
+}
+
+impl SetRef {
+    /// The set's name.
+    pub fn name(&self) -> &str {
+        match self {
+            SetRef::Name(name) | SetRef::NameAndId(name, _) => name,
+        }
+    }
+
+    /// Adds an anonymous constant set of `key` holding `keys` (each in the key's byte order
+    /// and length) to the transaction, as nft does for `tcp dport { 22, 443 }`, and returns the
+    /// reference for the rule that uses it.
+    ///
+    /// The kernel names the set (`__set0`, ...) and binds it to the first rule that looks it
+    /// up; a rule must do so in the same transaction, or the commit fails.
+    ///
+    /// ```
+    /// use nlbatch::nft::{Family, KeyType, Rule, SetRef, Transaction};
+    ///
+    /// let mut tx = Transaction::new(Default::default())?;
+    /// tx.begin(None)?;
+    /// let keys = [22u16.to_be_bytes(), 443u16.to_be_bytes()];
+    /// let ports = SetRef::anonymous(&mut tx, Family::Inet, "t", KeyType::InetService,
+    ///     keys.iter().map(|k| &k[..]))?;
+    /// tx.add_rule(&Rule::new(Family::Inet, "t", "input").tcp_dport_in(ports).accept())?;
+    /// # Ok::<(), nlbatch::nft::NftError>(())
+    /// ```
+    pub fn anonymous<'k>(
+        tx: &mut Transaction,
+        family: Family,
+        table: &str,
+        key: impl Into<Key>,
+        keys: impl IntoIterator<Item = &'k [u8]>,
+    ) -> Result<SetRef, NftError> {
+        let keys: Vec<&[u8]> = keys.into_iter().collect();
+        let mut set = Set::new(family, table, "__set%d", key);
+        set.flags |= NFT_SET_ANONYMOUS | NFT_SET_CONSTANT;
+        set.size = u32::try_from(keys.len()).ok();
+        let target = tx.add_set(&set)?;
+        tx.add_keys(&target, keys)?;
+        Ok(SetRef::from(&target))
+    }
+}
+
+impl From<&str> for SetRef {
+    fn from(name: &str) -> SetRef {
+        SetRef::Name(name.to_string())
+    }
+}
+
+impl From<&SetTarget> for SetRef {
+    /// By name, and by id when the set was made in the same transaction.
+    fn from(target: &SetTarget) -> SetRef {
+        match target.id {
+            Some(id) => SetRef::NameAndId(target.set.clone(), id),
+            None => SetRef::Name(target.set.clone()),
+        }
+    }
+}
+
+/// Time unit of a [`Limit`] rate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LimitUnit {
+    /// Per second.
+    Second,
+    /// Per minute.
+    Minute,
+    /// Per hour.
+    Hour,
+    /// Per day.
+    Day,
+    /// Per week.
+    Week,
+}
+
+impl LimitUnit {
+    /// The unit in seconds, as `NFTA_LIMIT_UNIT` carries it.
+    pub fn seconds(self) -> u64 {
+        match self {
+            LimitUnit::Second => 1,
+            LimitUnit::Minute => 60,
+            LimitUnit::Hour => 3600,
+            LimitUnit::Day => 86_400,
+            LimitUnit::Week => 604_800,
+        }
+    }
+
+    fn from_seconds(s: u64) -> Option<LimitUnit> {
+        use LimitUnit::*;
+        [Second, Minute, Hour, Day, Week]
+            .into_iter()
+            .find(|u| u.seconds() == s)
+    }
+}
+
+/// `limit rate [over] RATE/UNIT [burst N packets|bytes]`: a token bucket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    /// Packets (or bytes) per unit.
+    pub rate: u64,
+    /// Time unit.
+    pub unit: LimitUnit,
+    /// Bucket depth beyond the rate, in packets (or bytes).
+    pub burst: u32,
+    /// Count bytes instead of packets.
+    pub bytes: bool,
+    /// `over`: match packets beyond the rate instead of within it.
+    pub over: bool,
+}
+
+impl Limit {
+    /// `limit rate RATE/UNIT`: packets, with nft's default burst of 5 packets.
+    pub fn packets(rate: u64, unit: LimitUnit) -> Limit {
+        Limit {
+            rate,
+            unit,
+            burst: 5,
+            bytes: false,
+            over: false,
+        }
+    }
+
+    /// `limit rate RATE bytes/UNIT`, with nft's default burst of 0 bytes.
+    pub fn bytes(rate: u64, unit: LimitUnit) -> Limit {
+        Limit {
+            rate,
+            unit,
+            burst: 0,
+            bytes: true,
+            over: false,
+        }
+    }
+
+    /// The same limit with `over`.
+    pub fn over(self) -> Limit {
+        Limit { over: true, ..self }
+    }
+}
+
+/// Syslog levels of `log level`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogLevel {
+    /// `emerg`.
+    Emerg = 0,
+    /// `alert`.
+    Alert = 1,
+    /// `crit`.
+    Crit = 2,
+    /// `err`.
+    Err = 3,
+    /// `warn`, the kernel's default.
+    Warn = 4,
+    /// `notice`.
+    Notice = 5,
+    /// `info`.
+    Info = 6,
+    /// `debug`.
+    Debug = 7,
+    /// `audit`.
+    Audit = 8,
+}
+
+impl LogLevel {
+    fn from_u32(n: u32) -> Option<LogLevel> {
+        use LogLevel::*;
+        [Emerg, Alert, Crit, Err, Warn, Notice, Info, Debug, Audit]
+            .into_iter()
+            .find(|l| *l as u32 == n)
+    }
+}
+
+/// `log`: to the kernel log (with a level) or to an nflog group.
+///
+/// The kernel reports the level of every kernel-log `log` when dumped, `warn` when none was
+/// given, so a read-back `Log` may have a level the loaded one had not.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Log {
+    /// `prefix`: at most 127 bytes.
+    pub prefix: Option<String>,
+    /// `level` (kernel log only).
+    pub level: Option<LogLevel>,
+    /// `group`: send to this nflog group instead of the kernel log.
+    pub group: Option<u16>,
+    /// `snaplen`: bytes of the packet to copy (nflog only).
+    pub snaplen: Option<u32>,
+    /// `queue-threshold`: packets to batch (nflog only).
+    pub qthreshold: Option<u16>,
+    /// `flags` (`NF_LOG_*`: tcp sequence 0x1, tcp options 0x2, ip options 0x4, uid 0x8,
+    /// macdecode 0x20; kernel log only).
+    pub flags: u32,
+}
+
+impl Log {
+    /// `log prefix PREFIX`.
+    pub fn prefix(prefix: &str) -> Log {
+        Log {
+            prefix: Some(prefix.to_string()),
+            ..Log::default()
+        }
+    }
+
+    /// The same log with `level`.
+    pub fn level(self, level: LogLevel) -> Log {
+        Log {
+            level: Some(level),
+            ..self
+        }
+    }
+
+    /// `log group GROUP`.
+    pub fn group(group: u16) -> Log {
+        Log {
+            group: Some(group),
+            ..Log::default()
+        }
+    }
+}
+
+/// Reject types (`NFT_REJECT_*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RejectKind {
+    /// An ICMP (or ICMPv6, by the packet's family) destination-unreachable with a code.
+    IcmpUnreach = 0,
+    /// A TCP reset.
+    TcpReset = 1,
+    /// An ICMP or ICMPv6 unreachable from a family-independent code (`NFT_REJECT_ICMPX_*`:
+    /// 0 no route, 1 port unreachable, 2 host unreachable, 3 administratively prohibited).
+    IcmpxUnreach = 2,
+}
+
+/// NAT types (`NFT_NAT_*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NatKind {
+    /// `snat`: rewrite the source.
+    Snat = 0,
+    /// `dnat`: rewrite the destination.
+    Dnat = 1,
+}
+
+/// `snat`/`dnat`: addresses and ports come from registers loaded just before (immediates).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Nat {
+    /// Source or destination.
+    pub kind: NatKind,
+    /// Address family of the addresses: [`Family::Ip`] or [`Family::Ip6`].
+    pub family: Family,
+    /// Register holding the lowest address.
+    pub reg_addr_min: Option<u32>,
+    /// Register holding the highest address (the kernel reports the lowest when none).
+    pub reg_addr_max: Option<u32>,
+    /// Register holding the lowest port.
+    pub reg_proto_min: Option<u32>,
+    /// Register holding the highest port.
+    pub reg_proto_max: Option<u32>,
+    /// `NF_NAT_RANGE_*` flags.
+    pub flags: u32,
+}
+
+/// The port registers and flags of `masquerade` and `redirect`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NatPorts {
+    /// Register holding the lowest port.
+    pub reg_proto_min: Option<u32>,
+    /// Register holding the highest port.
+    pub reg_proto_max: Option<u32>,
+    /// `NF_NAT_RANGE_*` flags.
+    pub flags: u32,
 }
 
 /// One expression of a rule.
@@ -130,6 +733,13 @@ pub enum Expr {
         /// Destination register.
         dreg: u32,
     },
+    /// Set a meta key (such as the mark) from register `sreg`.
+    MetaSet {
+        /// Key.
+        key: MetaKey,
+        /// Source register.
+        sreg: u32,
+    },
     /// Look register `sreg` up in a set; `invert` matches when absent.
     Lookup {
         /// The set.
@@ -139,22 +749,120 @@ pub enum Expr {
         /// `!=` lookup.
         invert: bool,
     },
+    /// Look register `sreg` up in a map and load the value into `dreg`; with
+    /// [`NFT_REG_VERDICT`], a verdict map (`vmap`).
+    MapLookup {
+        /// The map.
+        set: SetRef,
+        /// Source register.
+        sreg: u32,
+        /// Destination register.
+        dreg: u32,
+    },
     /// Count packets and bytes.
     Counter,
     /// Set the verdict.
     Verdict(Verdict),
+    /// Load `data` into register `dreg`.
+    Immediate {
+        /// Destination register (not the verdict register: use [`Expr::Verdict`]).
+        dreg: u32,
+        /// Value, in the register's byte order.
+        data: Vec<u8>,
+    },
+    /// `dreg = (sreg & mask) ^ xor`, over `mask.len()` bytes.
+    Bitwise {
+        /// Source register.
+        sreg: u32,
+        /// Destination register.
+        dreg: u32,
+        /// Mask; its length is the operation's length.
+        mask: Vec<u8>,
+        /// Value XOR-ed in, as long as `mask`.
+        xor: Vec<u8>,
+    },
+    /// Compare register `sreg` with the inclusive range `from..=to` (`invert`: outside it).
+    Range {
+        /// Source register.
+        sreg: u32,
+        /// Match outside the range.
+        invert: bool,
+        /// Lowest value, in the register's byte order.
+        from: Vec<u8>,
+        /// Highest value.
+        to: Vec<u8>,
+    },
+    /// Load a conntrack key into register `dreg`.
+    Ct {
+        /// Key.
+        key: CtKey,
+        /// Destination register.
+        dreg: u32,
+        /// Direction, for the keys that need one.
+        direction: Option<CtDirection>,
+    },
+    /// Set a conntrack key (such as the mark) from register `sreg`.
+    CtSet {
+        /// Key.
+        key: CtKey,
+        /// Source register.
+        sreg: u32,
+    },
+    /// Rate limit.
+    Limit(Limit),
+    /// Log the packet.
+    Log(Log),
+    /// `quota [over] BYTES`: match until (or, `over`, after) that many bytes.
+    Quota {
+        /// Bytes.
+        bytes: u64,
+        /// Match after the quota is used up.
+        over: bool,
+    },
+    /// Reject the packet with an ICMP error or a TCP reset.
+    Reject {
+        /// Type.
+        kind: RejectKind,
+        /// ICMP code (ICMPX code for [`RejectKind::IcmpxUnreach`]; 0 for a reset).
+        code: u8,
+    },
+    /// Source or destination NAT.
+    Nat(Nat),
+    /// `masquerade`: source NAT to the output interface's address.
+    Masquerade(NatPorts),
+    /// `redirect`: destination NAT to the machine itself.
+    Redirect(NatPorts),
+    /// An expression this crate does not model, as its name and the attributes of its
+    /// `NFTA_EXPR_DATA`; read back from dumps, and written back as is.
+    Raw {
+        /// `NFTA_EXPR_NAME`.
+        name: String,
+        /// Payload of `NFTA_EXPR_DATA`.
+        data: Vec<u8>,
+    },
 }
 
 impl Expr {
     /// The expression's name (`NFTA_EXPR_NAME`).
-    pub fn name(&self) -> &'static str {
+    pub fn name(&self) -> &str {
         match self {
             Expr::Payload { .. } => "payload",
             Expr::Cmp { .. } => "cmp",
-            Expr::Meta { .. } => "meta",
-            Expr::Lookup { .. } => "lookup",
+            Expr::Meta { .. } | Expr::MetaSet { .. } => "meta",
+            Expr::Lookup { .. } | Expr::MapLookup { .. } => "lookup",
             Expr::Counter => "counter",
-            Expr::Verdict(_) => "immediate",
+            Expr::Verdict(_) | Expr::Immediate { .. } => "immediate",
+            Expr::Bitwise { .. } => "bitwise",
+            Expr::Range { .. } => "range",
+            Expr::Ct { .. } | Expr::CtSet { .. } => "ct",
+            Expr::Limit(_) => "limit",
+            Expr::Log(_) => "log",
+            Expr::Quota { .. } => "quota",
+            Expr::Reject { .. } => "reject",
+            Expr::Nat(_) => "nat",
+            Expr::Masquerade(_) => "masq",
+            Expr::Redirect(_) => "redir",
+            Expr::Raw { name, .. } => name,
         }
     }
 
@@ -162,57 +870,519 @@ impl Expr {
     pub fn encode(&self, msg: &mut Message<'_>) -> Result<(), EncodeError> {
         let elem = msg.begin_nest(NFTA_LIST_ELEM)?;
         msg.put_strz(NFTA_EXPR_NAME, self.name())?;
-        let data = msg.begin_nest(NFTA_EXPR_DATA)?;
+        if let Expr::Raw { data, .. } = self {
+            msg.put(NFTA_EXPR_DATA | crate::message::NLA_F_NESTED, data)?;
+            return msg.end_nest(elem);
+        }
+        let nest = msg.begin_nest(NFTA_EXPR_DATA)?;
+        self.encode_data(msg)?;
+        msg.end_nest(nest)?;
+        msg.end_nest(elem)
+    }
+
+    /// Writes the attributes inside `NFTA_EXPR_DATA`, in nft's order.
+    fn encode_data(&self, msg: &mut Message<'_>) -> Result<(), EncodeError> {
         match self {
-            Expr::Payload { base, offset, len, dreg } => {
-                msg.put_be32(1, *dreg)?; // NFTA_PAYLOAD_DREG
-                msg.put_be32(2, *base as u32)?; // NFTA_PAYLOAD_BASE
-                msg.put_be32(3, *offset)?; // NFTA_PAYLOAD_OFFSET
-                msg.put_be32(4, *len)?; // NFTA_PAYLOAD_LEN
+            Expr::Payload {
+                base,
+                offset,
+                len,
+                dreg,
+            } => {
+                msg.put_be32(NFTA_PAYLOAD_DREG, *dreg)?;
+                msg.put_be32(NFTA_PAYLOAD_BASE, *base as u32)?;
+                msg.put_be32(NFTA_PAYLOAD_OFFSET, *offset)?;
+                msg.put_be32(NFTA_PAYLOAD_LEN, *len)?;
             }
             Expr::Cmp { sreg, op, data } => {
-                msg.put_be32(1, *sreg)?; // NFTA_CMP_SREG
-                msg.put_be32(2, *op as u32)?; // NFTA_CMP_OP
-                let value = msg.begin_nest(3)?; // NFTA_CMP_DATA
-                msg.put(NFTA_DATA_VALUE, data)?;
-                msg.end_nest(value)?;
+                msg.put_be32(NFTA_CMP_SREG, *sreg)?;
+                msg.put_be32(NFTA_CMP_OP, *op as u32)?;
+                put_value(msg, NFTA_CMP_DATA, data)?;
             }
             Expr::Meta { key, dreg } => {
-                msg.put_be32(2, *key as u32)?; // NFTA_META_KEY
-                msg.put_be32(1, *dreg)?; // NFTA_META_DREG
+                msg.put_be32(NFTA_META_KEY, *key as u32)?;
+                msg.put_be32(NFTA_META_DREG, *dreg)?;
+            }
+            Expr::MetaSet { key, sreg } => {
+                msg.put_be32(NFTA_META_KEY, *key as u32)?;
+                msg.put_be32(NFTA_META_SREG, *sreg)?;
             }
             Expr::Lookup { set, sreg, invert } => {
-                msg.put_be32(2, *sreg)?; // NFTA_LOOKUP_SREG
-                match set {
-                    SetRef::Name(name) => msg.put_strz(1, name)?, // NFTA_LOOKUP_SET
-                    SetRef::NameAndId(name, id) => {
-                        msg.put_strz(1, name)?;
-                        msg.put_be32(4, *id)?; // NFTA_LOOKUP_SET_ID
-                    }
-                }
+                msg.put_be32(NFTA_LOOKUP_SREG, *sreg)?;
+                put_set_ref(msg, set)?;
                 if *invert {
-                    msg.put_be32(5, 1)?; // NFTA_LOOKUP_FLAGS: NFT_LOOKUP_F_INV
+                    msg.put_be32(NFTA_LOOKUP_FLAGS, NFT_LOOKUP_F_INV)?;
                 }
+            }
+            Expr::MapLookup { set, sreg, dreg } => {
+                msg.put_be32(NFTA_LOOKUP_SREG, *sreg)?;
+                msg.put_be32(NFTA_LOOKUP_DREG, *dreg)?;
+                put_set_ref(msg, set)?;
             }
             Expr::Counter => {}
             Expr::Verdict(verdict) => {
-                msg.put_be32(1, NFT_REG_VERDICT)?; // NFTA_IMMEDIATE_DREG
-                let imm = msg.begin_nest(2)?; // NFTA_IMMEDIATE_DATA
-                let v = msg.begin_nest(NFTA_DATA_VERDICT)?;
-                msg.put_be32(NFTA_VERDICT_CODE, verdict.code() as u32)?;
-                if let Verdict::Jump(chain) | Verdict::Goto(chain) = verdict {
-                    msg.put_strz(NFTA_VERDICT_CHAIN, chain)?;
+                msg.put_be32(NFTA_IMMEDIATE_DREG, NFT_REG_VERDICT)?;
+                verdict.encode(msg, NFTA_IMMEDIATE_DATA)?;
+            }
+            Expr::Immediate { dreg, data } => {
+                msg.put_be32(NFTA_IMMEDIATE_DREG, *dreg)?;
+                put_value(msg, NFTA_IMMEDIATE_DATA, data)?;
+            }
+            Expr::Bitwise {
+                sreg,
+                dreg,
+                mask,
+                xor,
+            } => {
+                msg.put_be32(NFTA_BITWISE_SREG, *sreg)?;
+                msg.put_be32(NFTA_BITWISE_DREG, *dreg)?;
+                msg.put_be32(NFTA_BITWISE_LEN, mask.len() as u32)?;
+                put_value(msg, NFTA_BITWISE_MASK, mask)?;
+                put_value(msg, NFTA_BITWISE_XOR, xor)?;
+            }
+            Expr::Range {
+                sreg,
+                invert,
+                from,
+                to,
+            } => {
+                msg.put_be32(NFTA_RANGE_SREG, *sreg)?;
+                msg.put_be32(NFTA_RANGE_OP, u32::from(*invert))?;
+                put_value(msg, NFTA_RANGE_FROM_DATA, from)?;
+                put_value(msg, NFTA_RANGE_TO_DATA, to)?;
+            }
+            Expr::Ct {
+                key,
+                dreg,
+                direction,
+            } => {
+                msg.put_be32(NFTA_CT_KEY, *key as u32)?;
+                msg.put_be32(NFTA_CT_DREG, *dreg)?;
+                if let Some(direction) = direction {
+                    msg.put_u8(NFTA_CT_DIRECTION, *direction as u8)?;
                 }
-                msg.end_nest(v)?;
-                msg.end_nest(imm)?;
+            }
+            Expr::CtSet { key, sreg } => {
+                msg.put_be32(NFTA_CT_KEY, *key as u32)?;
+                msg.put_be32(NFTA_CT_SREG, *sreg)?;
+            }
+            Expr::Limit(limit) => {
+                msg.put_be64(NFTA_LIMIT_RATE, limit.rate)?;
+                msg.put_be64(NFTA_LIMIT_UNIT, limit.unit.seconds())?;
+                msg.put_be32(NFTA_LIMIT_BURST, limit.burst)?;
+                msg.put_be32(NFTA_LIMIT_TYPE, u32::from(limit.bytes))?;
+                msg.put_be32(
+                    NFTA_LIMIT_FLAGS,
+                    if limit.over { NFT_LIMIT_F_INV } else { 0 },
+                )?;
+            }
+            Expr::Log(log) => encode_log(msg, log)?,
+            Expr::Quota { bytes, over } => {
+                msg.put_be64(NFTA_QUOTA_BYTES, *bytes)?;
+                msg.put_be64(NFTA_QUOTA_CONSUMED, 0)?;
+                msg.put_be32(NFTA_QUOTA_FLAGS, if *over { NFT_QUOTA_F_INV } else { 0 })?;
+            }
+            Expr::Reject { kind, code } => {
+                msg.put_be32(NFTA_REJECT_TYPE, *kind as u32)?;
+                msg.put_u8(NFTA_REJECT_ICMP_CODE, *code)?;
+            }
+            Expr::Nat(nat) => {
+                msg.put_be32(NFTA_NAT_TYPE, nat.kind as u32)?;
+                msg.put_be32(NFTA_NAT_FAMILY, u32::from(nat.family.nfproto()))?;
+                put_reg(msg, NFTA_NAT_REG_ADDR_MIN, nat.reg_addr_min)?;
+                put_reg(msg, NFTA_NAT_REG_ADDR_MAX, nat.reg_addr_max)?;
+                put_reg(msg, NFTA_NAT_REG_PROTO_MIN, nat.reg_proto_min)?;
+                put_reg(msg, NFTA_NAT_REG_PROTO_MAX, nat.reg_proto_max)?;
+                if nat.flags != 0 {
+                    msg.put_be32(NFTA_NAT_FLAGS, nat.flags)?;
+                }
+            }
+            Expr::Masquerade(ports) => {
+                if ports.flags != 0 {
+                    msg.put_be32(NFTA_MASQ_FLAGS, ports.flags)?;
+                }
+                put_reg(msg, NFTA_MASQ_REG_PROTO_MIN, ports.reg_proto_min)?;
+                put_reg(msg, NFTA_MASQ_REG_PROTO_MAX, ports.reg_proto_max)?;
+            }
+            Expr::Redirect(ports) => {
+                put_reg(msg, NFTA_REDIR_REG_PROTO_MIN, ports.reg_proto_min)?;
+                put_reg(msg, NFTA_REDIR_REG_PROTO_MAX, ports.reg_proto_max)?;
+                if ports.flags != 0 {
+                    msg.put_be32(NFTA_REDIR_FLAGS, ports.flags)?;
+                }
+            }
+            Expr::Raw { .. } => {}
+        }
+        Ok(())
+    }
+
+    /// Reads one `NFTA_LIST_ELEM` of a rule's expression list, as the kernel dumps it.
+    ///
+    /// Never fails: an expression this crate does not model, or one whose attributes are not
+    /// what it expects, comes back as [`Expr::Raw`]. Lookups come back by name only, and
+    /// counters without their values (see [`super::RuleInfo::counter`]).
+    pub fn decode(elem: &Attr<'_>) -> Expr {
+        let mut name = "";
+        let mut data: Option<Attr<'_>> = None;
+        for attr in elem.nested().flatten() {
+            match attr.kind() {
+                NFTA_EXPR_NAME => name = attr.str().unwrap_or(""),
+                NFTA_EXPR_DATA => data = Some(attr),
+                _ => {}
             }
         }
-        msg.end_nest(data)?;
-        msg.end_nest(elem)
+        let raw = || Expr::Raw {
+            name: name.to_string(),
+            data: data.map(|d| d.data().to_vec()).unwrap_or_default(),
+        };
+        match data.as_ref().and_then(Fields::of) {
+            Some(fields) => Expr::decode_data(name, &fields).unwrap_or_else(raw),
+            None if name == "counter" => Expr::Counter,
+            None => raw(),
+        }
+    }
+
+    fn decode_data(name: &str, f: &Fields<'_>) -> Option<Expr> {
+        Some(match name {
+            "payload" if !f.has(NFTA_PAYLOAD_SREG) => Expr::Payload {
+                base: PayloadBase::from_u32(f.be32(NFTA_PAYLOAD_BASE)?)?,
+                offset: f.be32(NFTA_PAYLOAD_OFFSET)?,
+                len: f.be32(NFTA_PAYLOAD_LEN)?,
+                dreg: f.be32(NFTA_PAYLOAD_DREG)?,
+            },
+            "cmp" => Expr::Cmp {
+                sreg: f.be32(NFTA_CMP_SREG)?,
+                op: CmpOp::from_u32(f.be32(NFTA_CMP_OP)?)?,
+                data: f.value(NFTA_CMP_DATA)?,
+            },
+            "meta" => {
+                let key = MetaKey::from_u32(f.be32(NFTA_META_KEY)?)?;
+                match (f.be32(NFTA_META_DREG), f.be32(NFTA_META_SREG)) {
+                    (Some(dreg), None) => Expr::Meta { key, dreg },
+                    (None, Some(sreg)) => Expr::MetaSet { key, sreg },
+                    _ => return None,
+                }
+            }
+            "lookup" => {
+                let set = SetRef::Name(f.str(NFTA_LOOKUP_SET)?.to_string());
+                let sreg = f.be32(NFTA_LOOKUP_SREG)?;
+                let flags = f.be32(NFTA_LOOKUP_FLAGS).unwrap_or(0);
+                match f.be32(NFTA_LOOKUP_DREG) {
+                    Some(dreg) if flags == 0 => Expr::MapLookup { set, sreg, dreg },
+                    Some(_) => return None,
+                    None if flags & !NFT_LOOKUP_F_INV == 0 => Expr::Lookup {
+                        set,
+                        sreg,
+                        invert: flags != 0,
+                    },
+                    None => return None,
+                }
+            }
+            "counter" => Expr::Counter,
+            "immediate" => match f.be32(NFTA_IMMEDIATE_DREG)? {
+                NFT_REG_VERDICT => Expr::Verdict(Verdict::decode(f.get(NFTA_IMMEDIATE_DATA)?)?),
+                dreg => Expr::Immediate {
+                    dreg,
+                    data: f.value(NFTA_IMMEDIATE_DATA)?,
+                },
+            },
+            "bitwise" if f.be32(NFTA_BITWISE_OP).unwrap_or(0) == 0 => {
+                let mask = f.value(NFTA_BITWISE_MASK)?;
+                let xor = f.value(NFTA_BITWISE_XOR)?;
+                let len = f.be32(NFTA_BITWISE_LEN)? as usize;
+                if mask.len() != len || xor.len() != len {
+                    return None;
+                }
+                let (sreg, dreg) = (f.be32(NFTA_BITWISE_SREG)?, f.be32(NFTA_BITWISE_DREG)?);
+                Expr::Bitwise {
+                    sreg,
+                    dreg,
+                    mask,
+                    xor,
+                }
+            }
+            "range" => Expr::Range {
+                sreg: f.be32(NFTA_RANGE_SREG)?,
+                invert: match f.be32(NFTA_RANGE_OP)? {
+                    0 => false,
+                    1 => true,
+                    _ => return None,
+                },
+                from: f.value(NFTA_RANGE_FROM_DATA)?,
+                to: f.value(NFTA_RANGE_TO_DATA)?,
+            },
+            "ct" => {
+                let key = CtKey::from_u32(f.be32(NFTA_CT_KEY)?)?;
+                let direction = match f.u8(NFTA_CT_DIRECTION) {
+                    None => None,
+                    Some(0) => Some(CtDirection::Original),
+                    Some(1) => Some(CtDirection::Reply),
+                    Some(_) => return None,
+                };
+                match (f.be32(NFTA_CT_DREG), f.be32(NFTA_CT_SREG)) {
+                    (Some(dreg), None) => Expr::Ct {
+                        key,
+                        dreg,
+                        direction,
+                    },
+                    (None, Some(sreg)) if direction.is_none() => Expr::CtSet { key, sreg },
+                    _ => return None,
+                }
+            }
+            "limit" => Expr::Limit(Limit {
+                rate: f.be64(NFTA_LIMIT_RATE)?,
+                unit: LimitUnit::from_seconds(f.be64(NFTA_LIMIT_UNIT)?)?,
+                burst: f.be32(NFTA_LIMIT_BURST).unwrap_or(0),
+                bytes: match f.be32(NFTA_LIMIT_TYPE).unwrap_or(0) {
+                    0 => false,
+                    1 => true,
+                    _ => return None,
+                },
+                over: inverted(f.be32(NFTA_LIMIT_FLAGS), NFT_LIMIT_F_INV)?,
+            }),
+            "log" => Expr::Log(Log {
+                prefix: f.str(NFTA_LOG_PREFIX).map(str::to_string),
+                level: match f.be32(NFTA_LOG_LEVEL) {
+                    Some(level) => Some(LogLevel::from_u32(level)?),
+                    None => None,
+                },
+                group: f.be16(NFTA_LOG_GROUP),
+                snaplen: f.be32(NFTA_LOG_SNAPLEN),
+                qthreshold: f.be16(NFTA_LOG_QTHRESHOLD),
+                flags: f.be32(NFTA_LOG_FLAGS).unwrap_or(0),
+            }),
+            "quota" => Expr::Quota {
+                bytes: f.be64(NFTA_QUOTA_BYTES)?,
+                over: inverted(f.be32(NFTA_QUOTA_FLAGS), NFT_QUOTA_F_INV)?,
+            },
+            "reject" => Expr::Reject {
+                kind: match f.be32(NFTA_REJECT_TYPE)? {
+                    0 => RejectKind::IcmpUnreach,
+                    1 => RejectKind::TcpReset,
+                    2 => RejectKind::IcmpxUnreach,
+                    _ => return None,
+                },
+                code: f.u8(NFTA_REJECT_ICMP_CODE).unwrap_or(0),
+            },
+            "nat" => Expr::Nat(Nat {
+                kind: match f.be32(NFTA_NAT_TYPE)? {
+                    0 => NatKind::Snat,
+                    1 => NatKind::Dnat,
+                    _ => return None,
+                },
+                family: Family::from_nfproto(u8::try_from(f.be32(NFTA_NAT_FAMILY)?).ok()?)?,
+                reg_addr_min: f.be32(NFTA_NAT_REG_ADDR_MIN),
+                reg_addr_max: f.be32(NFTA_NAT_REG_ADDR_MAX),
+                reg_proto_min: f.be32(NFTA_NAT_REG_PROTO_MIN),
+                reg_proto_max: f.be32(NFTA_NAT_REG_PROTO_MAX),
+                flags: f.be32(NFTA_NAT_FLAGS).unwrap_or(0),
+            }),
+            "masq" => Expr::Masquerade(NatPorts {
+                reg_proto_min: f.be32(NFTA_MASQ_REG_PROTO_MIN),
+                reg_proto_max: f.be32(NFTA_MASQ_REG_PROTO_MAX),
+                flags: f.be32(NFTA_MASQ_FLAGS).unwrap_or(0),
+            }),
+            "redir" => Expr::Redirect(NatPorts {
+                reg_proto_min: f.be32(NFTA_REDIR_REG_PROTO_MIN),
+                reg_proto_max: f.be32(NFTA_REDIR_REG_PROTO_MAX),
+                flags: f.be32(NFTA_REDIR_FLAGS).unwrap_or(0),
+            }),
+            _ => return None,
+        })
+    }
+
+    /// What is wrong with the expression, if anything, found before encoding; `previous` is
+    /// the expression before it in its rule.
+    fn problem(&self, previous: Option<&Expr>) -> Option<String> {
+        if self
+            .values()
+            .iter()
+            .any(|v| v.len() > NFT_DATA_VALUE_MAXLEN)
+        {
+            return Some(format!("a value longer than {NFT_DATA_VALUE_MAXLEN} bytes"));
+        }
+        let ifname = |e: Option<&Expr>| {
+            matches!(
+                e,
+                Some(Expr::Meta {
+                    key: MetaKey::Iifname | MetaKey::Oifname,
+                    ..
+                })
+            )
+        };
+        match self {
+            Expr::Cmp { data, .. } if ifname(previous) && data.len() > IFNAMSIZ + 1 => {
+                let n = data.len() - 1;
+                Some(format!(
+                    "an interface name of {n} bytes, at most {IFNAMSIZ}"
+                ))
+            }
+            Expr::Log(Log {
+                prefix: Some(prefix),
+                ..
+            }) if prefix.len() > NF_LOG_PREFIXLEN || prefix.contains('\0') => Some(format!(
+                "a log prefix over {NF_LOG_PREFIXLEN} bytes or with a NUL"
+            )),
+            _ => None,
+        }
+    }
+
+    /// The chain or set the expression names, as ("chain" or "set", name).
+    fn reference(&self) -> Option<(&'static str, &str)> {
+        match self {
+            Expr::Verdict(verdict) => verdict.chain().map(|chain| ("chain", chain)),
+            Expr::Lookup { set, .. } | Expr::MapLookup { set, .. } => Some(("set", set.name())),
+            _ => None,
+        }
+    }
+
+    /// The values this expression carries, for length checks.
+    fn values(&self) -> [&[u8]; 2] {
+        match self {
+            Expr::Cmp { data, .. } | Expr::Immediate { data, .. } => [data, &[]],
+            Expr::Bitwise { mask, xor, .. } => [mask, xor],
+            Expr::Range { from, to, .. } => [from, to],
+            _ => [&[], &[]],
+        }
     }
 }
 
-/// A rule: a chain and its expressions.
+/// Writes `attr_type { NFTA_DATA_VALUE value }`.
+fn put_value(msg: &mut Message<'_>, attr_type: u16, value: &[u8]) -> Result<(), EncodeError> {
+    let nest = msg.begin_nest(attr_type)?;
+    msg.put(NFTA_DATA_VALUE, value)?;
+    msg.end_nest(nest)
+}
+
+/// Writes a register attribute when there is a register.
+fn put_reg(msg: &mut Message<'_>, attr_type: u16, reg: Option<u32>) -> Result<(), EncodeError> {
+    match reg {
+        Some(reg) => msg.put_be32(attr_type, reg),
+        None => Ok(()),
+    }
+}
+
+/// Writes `NFTA_LOOKUP_SET` and, for a set of this transaction, `NFTA_LOOKUP_SET_ID`.
+fn put_set_ref(msg: &mut Message<'_>, set: &SetRef) -> Result<(), EncodeError> {
+    msg.put_strz(NFTA_LOOKUP_SET, set.name())?;
+    if let SetRef::NameAndId(_, id) = set {
+        msg.put_be32(NFTA_LOOKUP_SET_ID, *id)?;
+    }
+    Ok(())
+}
+
+fn encode_log(msg: &mut Message<'_>, log: &Log) -> Result<(), EncodeError> {
+    if let Some(prefix) = &log.prefix {
+        msg.put_strz(NFTA_LOG_PREFIX, prefix)?;
+    }
+    if let Some(group) = log.group {
+        msg.put_be16(NFTA_LOG_GROUP, group)?;
+    }
+    if let Some(snaplen) = log.snaplen {
+        msg.put_be32(NFTA_LOG_SNAPLEN, snaplen)?;
+    }
+    if let Some(qthreshold) = log.qthreshold {
+        msg.put_be16(NFTA_LOG_QTHRESHOLD, qthreshold)?;
+    }
+    if let Some(level) = log.level {
+        msg.put_be32(NFTA_LOG_LEVEL, level as u32)?;
+    }
+    if log.flags != 0 {
+        msg.put_be32(NFTA_LOG_FLAGS, log.flags)?;
+    }
+    Ok(())
+}
+
+/// Reads an optional flags attribute whose only known bit is `inv`.
+fn inverted(flags: Option<u32>, inv: u32) -> Option<bool> {
+    match flags.unwrap_or(0) {
+        0 => Some(false),
+        f if f == inv => Some(true),
+        _ => None,
+    }
+}
+
+/// The attributes of one nest, by type (types 1 to 31: every nf_tables object has fewer).
+pub(crate) struct Fields<'a>([Option<Attr<'a>>; 32]);
+
+impl<'a> Fields<'a> {
+    /// Indexes the attributes nested in `nest`; `None` when they are malformed.
+    pub(crate) fn of(nest: &Attr<'a>) -> Option<Fields<'a>> {
+        Fields::of_attrs(nest.nested())
+    }
+
+    /// Indexes a run of attributes; `None` when they are malformed.
+    pub(crate) fn of_attrs(attrs: AttrIter<'a>) -> Option<Fields<'a>> {
+        let mut fields = [None; 32];
+        for attr in attrs {
+            let attr = attr.ok()?;
+            if let Some(slot) = fields.get_mut(attr.kind() as usize) {
+                *slot = Some(attr);
+            }
+        }
+        Some(Fields(fields))
+    }
+
+    pub(crate) fn get(&self, t: u16) -> Option<&Attr<'a>> {
+        self.0.get(t as usize)?.as_ref()
+    }
+
+    pub(crate) fn has(&self, t: u16) -> bool {
+        self.get(t).is_some()
+    }
+
+    pub(crate) fn u8(&self, t: u16) -> Option<u8> {
+        self.get(t)?.u8()
+    }
+
+    pub(crate) fn be16(&self, t: u16) -> Option<u16> {
+        self.get(t)?.be16()
+    }
+
+    pub(crate) fn be32(&self, t: u16) -> Option<u32> {
+        self.get(t)?.be32()
+    }
+
+    pub(crate) fn be64(&self, t: u16) -> Option<u64> {
+        self.get(t)?.be64()
+    }
+
+    pub(crate) fn str(&self, t: u16) -> Option<&'a str> {
+        self.get(t)?.str()
+    }
+
+    pub(crate) fn bytes(&self, t: u16) -> Option<&'a [u8]> {
+        Some(self.get(t)?.data())
+    }
+
+    /// The `NFTA_DATA_VALUE` inside nest `t`.
+    pub(crate) fn value(&self, t: u16) -> Option<Vec<u8>> {
+        let nest = self.get(t)?;
+        let value = nest
+            .nested()
+            .flatten()
+            .find(|a| a.kind() == NFTA_DATA_VALUE)?;
+        Some(value.data().to_vec())
+    }
+}
+
+/// Where a new rule goes in its chain, or which rule it replaces.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Placement {
+    /// At the end of the chain (`add rule`).
+    #[default]
+    Append,
+    /// At the start of the chain (`insert rule`).
+    Prepend,
+    /// Right after the rule with this handle (`add rule ... position HANDLE`).
+    After(u64),
+    /// Right before the rule with this handle (`insert rule ... position HANDLE`).
+    Before(u64),
+    /// In place of the rule with this handle (`replace rule ... handle HANDLE`).
+    Replace(u64),
+}
+
+/// A rule: a chain, its expressions, where it goes and an optional comment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rule {
     /// Family of its table.
@@ -223,12 +1393,23 @@ pub struct Rule {
     pub chain: String,
     /// Expressions, run in order.
     pub exprs: Vec<Expr>,
+    /// Where it goes.
+    pub placement: Placement,
+    /// Comment, kept in userdata (at most 253 bytes).
+    pub comment: Option<String>,
 }
 
 impl Rule {
-    /// An empty rule in `chain`.
+    /// An empty rule appended to `chain`.
     pub fn new(family: Family, table: &str, chain: &str) -> Rule {
-        Rule { family, table: table.into(), chain: chain.into(), exprs: Vec::new() }
+        Rule {
+            family,
+            table: table.into(),
+            chain: chain.into(),
+            exprs: Vec::new(),
+            placement: Placement::Append,
+            comment: None,
+        }
     }
 
     /// Adds an expression.
@@ -243,8 +1424,15 @@ impl Rule {
         if self.family != Family::Inet {
             return self;
         }
-        self.with(Expr::Meta { key: MetaKey::Nfproto, dreg: NFT_REG_1 })
-            .with(Expr::Cmp { sreg: NFT_REG_1, op: CmpOp::Eq, data: vec![nfproto] })
+        self.with(Expr::Meta {
+            key: MetaKey::Nfproto,
+            dreg: NFT_REG_1,
+        })
+        .with(Expr::Cmp {
+            sreg: NFT_REG_1,
+            op: CmpOp::Eq,
+            data: vec![nfproto],
+        })
     }
 
     /// `ip saddr @set` (or `ip6 saddr @set` when `ipv6`), then `counter` and `verdict`:
@@ -257,25 +1445,455 @@ impl Rule {
         ipv6: bool,
         verdict: Verdict,
     ) -> Rule {
-        let (nfproto, offset, len) = if ipv6 { (NFPROTO_IPV6, 8, 16) } else { (NFPROTO_IPV4, 12, 4) };
-        Rule::new(family, table, chain)
-            .only_family(nfproto)
-            .with(Expr::Payload { base: PayloadBase::Network, offset, len, dreg: NFT_REG_1 })
-            .with(Expr::Lookup { set, sreg: NFT_REG_1, invert: false })
-            .with(Expr::Counter)
-            .with(Expr::Verdict(verdict))
+        let rule = Rule::new(family, table, chain);
+        let rule = if ipv6 {
+            rule.ip6_saddr_in(set)
+        } else {
+            rule.ip_saddr_in(set)
+        };
+        rule.counter().verdict(verdict)
     }
 
-    /// Checks names and the expression count before encoding.
-    pub fn validate(&self) -> Result<(), NftError> {
-        super::objects::check_name("table", &self.table)?;
-        super::objects::check_name("chain", &self.chain)?;
-        if self.exprs.len() > NFT_RULE_MAXEXPRS {
-            return Err(NftError::Invalid {
-                object: format!("rule in chain {}", self.chain),
-                reason: format!("{} expressions, at most {NFT_RULE_MAXEXPRS}", self.exprs.len()),
+    /// Loads a header field into register 1 (after `only_family` for network fields).
+    fn load(self, base: PayloadBase, offset: u32, len: u32) -> Rule {
+        self.with(Expr::Payload {
+            base,
+            offset,
+            len,
+            dreg: NFT_REG_1,
+        })
+    }
+
+    /// Compares register 1 with `data`.
+    fn equals(self, data: Vec<u8>) -> Rule {
+        self.with(Expr::Cmp {
+            sreg: NFT_REG_1,
+            op: CmpOp::Eq,
+            data,
+        })
+    }
+
+    /// Looks register 1 up in `set`.
+    fn in_set(self, set: impl Into<SetRef>) -> Rule {
+        self.with(Expr::Lookup {
+            set: set.into(),
+            sreg: NFT_REG_1,
+            invert: false,
+        })
+    }
+
+    fn ip_field(self, offset: u32) -> Rule {
+        self.only_family(NFPROTO_IPV4)
+            .load(PayloadBase::Network, offset, 4)
+    }
+
+    fn ip6_field(self, offset: u32) -> Rule {
+        self.only_family(NFPROTO_IPV6)
+            .load(PayloadBase::Network, offset, 16)
+    }
+
+    fn port_field(self, proto: u8, offset: u32) -> Rule {
+        self.meta_l4proto(proto)
+            .load(PayloadBase::Transport, offset, 2)
+    }
+
+    /// `ip saddr @set`.
+    pub fn ip_saddr_in(self, set: impl Into<SetRef>) -> Rule {
+        self.ip_field(12).in_set(set)
+    }
+
+    /// `ip daddr @set`.
+    pub fn ip_daddr_in(self, set: impl Into<SetRef>) -> Rule {
+        self.ip_field(16).in_set(set)
+    }
+
+    /// `ip6 saddr @set`.
+    pub fn ip6_saddr_in(self, set: impl Into<SetRef>) -> Rule {
+        self.ip6_field(8).in_set(set)
+    }
+
+    /// `ip6 daddr @set`.
+    pub fn ip6_daddr_in(self, set: impl Into<SetRef>) -> Rule {
+        self.ip6_field(24).in_set(set)
+    }
+
+    /// `ip saddr ADDR` or `ip6 saddr ADDR`.
+    pub fn saddr(self, addr: IpAddr) -> Rule {
+        match addr {
+            IpAddr::V4(a) => self.ip_field(12).equals(a.octets().to_vec()),
+            IpAddr::V6(a) => self.ip6_field(8).equals(a.octets().to_vec()),
+        }
+    }
+
+    /// `ip daddr ADDR` or `ip6 daddr ADDR`.
+    pub fn daddr(self, addr: IpAddr) -> Rule {
+        match addr {
+            IpAddr::V4(a) => self.ip_field(16).equals(a.octets().to_vec()),
+            IpAddr::V6(a) => self.ip6_field(24).equals(a.octets().to_vec()),
+        }
+    }
+
+    /// `meta l4proto PROTO` (nft's dependency for port matches in every family).
+    pub fn meta_l4proto(self, proto: u8) -> Rule {
+        self.with(Expr::Meta {
+            key: MetaKey::L4proto,
+            dreg: NFT_REG_1,
+        })
+        .equals(vec![proto])
+    }
+
+    /// `tcp dport PORT`.
+    pub fn tcp_dport(self, port: u16) -> Rule {
+        self.port_field(IPPROTO_TCP, 2)
+            .equals(port.to_be_bytes().to_vec())
+    }
+
+    /// `udp dport PORT`.
+    pub fn udp_dport(self, port: u16) -> Rule {
+        self.port_field(IPPROTO_UDP, 2)
+            .equals(port.to_be_bytes().to_vec())
+    }
+
+    /// `tcp dport @set`, or `tcp dport { ... }` with a set from [`SetRef::anonymous`].
+    pub fn tcp_dport_in(self, set: impl Into<SetRef>) -> Rule {
+        self.port_field(IPPROTO_TCP, 2).in_set(set)
+    }
+
+    /// `udp dport @set`, or `udp dport { ... }` with a set from [`SetRef::anonymous`].
+    pub fn udp_dport_in(self, set: impl Into<SetRef>) -> Rule {
+        self.port_field(IPPROTO_UDP, 2).in_set(set)
+    }
+
+    /// `tcp dport != FROM-TO`: outside an inclusive port range (`invert` false: inside).
+    pub fn tcp_dport_range(self, from: u16, to: u16, invert: bool) -> Rule {
+        let (from, to) = (from.to_be_bytes().to_vec(), to.to_be_bytes().to_vec());
+        self.port_field(IPPROTO_TCP, 2).with(Expr::Range {
+            sreg: NFT_REG_1,
+            invert,
+            from,
+            to,
+        })
+    }
+
+    /// `ct state STATES`: any of the given states.
+    pub fn ct_state(self, states: CtState) -> Rule {
+        let zero = vec![0; 4];
+        self.with(Expr::Ct {
+            key: CtKey::State,
+            dreg: NFT_REG_1,
+            direction: None,
+        })
+        .with(Expr::Bitwise {
+            sreg: NFT_REG_1,
+            dreg: NFT_REG_1,
+            mask: states.0.to_ne_bytes().to_vec(),
+            xor: zero.clone(),
+        })
+        .with(Expr::Cmp {
+            sreg: NFT_REG_1,
+            op: CmpOp::Neq,
+            data: zero,
+        })
+    }
+
+    /// `iifname NAME`: the input interface's name, exactly.
+    ///
+    /// Names longer than 15 bytes are refused by [`Rule::validate`].
+    pub fn iifname(self, name: &str) -> Rule {
+        self.ifname(MetaKey::Iifname, name)
+    }
+
+    /// `oifname NAME`: the output interface's name, exactly.
+    pub fn oifname(self, name: &str) -> Rule {
+        self.ifname(MetaKey::Oifname, name)
+    }
+
+    fn ifname(self, key: MetaKey, name: &str) -> Rule {
+        let mut data = name.as_bytes().to_vec();
+        data.push(0);
+        data.resize(data.len().max(IFNAMSIZ + 1), 0);
+        self.with(Expr::Meta {
+            key,
+            dreg: NFT_REG_1,
+        })
+        .equals(data)
+    }
+
+    /// `meta mark MARK`.
+    pub fn mark(self, mark: u32) -> Rule {
+        self.with(Expr::Meta {
+            key: MetaKey::Mark,
+            dreg: NFT_REG_1,
+        })
+        .equals(mark.to_ne_bytes().to_vec())
+    }
+
+    /// `meta mark set MARK`.
+    pub fn set_mark(self, mark: u32) -> Rule {
+        self.with(Expr::Immediate {
+            dreg: NFT_REG_1,
+            data: mark.to_ne_bytes().to_vec(),
+        })
+        .with(Expr::MetaSet {
+            key: MetaKey::Mark,
+            sreg: NFT_REG_1,
+        })
+    }
+
+    /// `ct mark set MARK`.
+    pub fn set_ct_mark(self, mark: u32) -> Rule {
+        self.with(Expr::Immediate {
+            dreg: NFT_REG_1,
+            data: mark.to_ne_bytes().to_vec(),
+        })
+        .with(Expr::CtSet {
+            key: CtKey::Mark,
+            sreg: NFT_REG_1,
+        })
+    }
+
+    /// `counter`.
+    pub fn counter(self) -> Rule {
+        self.with(Expr::Counter)
+    }
+
+    /// `limit rate ...`.
+    pub fn limit(self, limit: Limit) -> Rule {
+        self.with(Expr::Limit(limit))
+    }
+
+    /// `log ...`.
+    pub fn log(self, log: Log) -> Rule {
+        self.with(Expr::Log(log))
+    }
+
+    /// `quota [over] BYTES bytes`.
+    pub fn quota(self, bytes: u64, over: bool) -> Rule {
+        self.with(Expr::Quota { bytes, over })
+    }
+
+    /// `reject`: port unreachable, as nft picks it for the family (ICMPX in inet, bridge
+    /// and netdev tables).
+    pub fn reject(self) -> Rule {
+        match self.family {
+            Family::Ip => self.with(Expr::Reject {
+                kind: RejectKind::IcmpUnreach,
+                code: 3,
+            }),
+            Family::Ip6 => self.with(Expr::Reject {
+                kind: RejectKind::IcmpUnreach,
+                code: 4,
+            }),
+            _ => self.with(Expr::Reject {
+                kind: RejectKind::IcmpxUnreach,
+                code: 1,
+            }),
+        }
+    }
+
+    /// `reject with tcp reset`, with nft's `meta l4proto tcp` dependency.
+    pub fn reject_tcp_reset(self) -> Rule {
+        self.meta_l4proto(IPPROTO_TCP).with(Expr::Reject {
+            kind: RejectKind::TcpReset,
+            code: 0,
+        })
+    }
+
+    /// `reject with icmp type CODE` (IPv4 packets only in an inet table; `CODE` is the ICMP
+    /// destination-unreachable code, such as 10 for host-prohibited).
+    pub fn reject_icmp(self, code: u8) -> Rule {
+        self.only_family(NFPROTO_IPV4).with(Expr::Reject {
+            kind: RejectKind::IcmpUnreach,
+            code,
+        })
+    }
+
+    /// `reject with icmpv6 type CODE` (IPv6 packets only in an inet table).
+    pub fn reject_icmpv6(self, code: u8) -> Rule {
+        self.only_family(NFPROTO_IPV6).with(Expr::Reject {
+            kind: RejectKind::IcmpUnreach,
+            code,
+        })
+    }
+
+    /// `snat to ADDR[:PORT]` (in a nat chain; in inet tables, `snat ip to ...`).
+    pub fn snat(self, addr: IpAddr, port: Option<u16>) -> Rule {
+        self.nat(NatKind::Snat, addr, port)
+    }
+
+    /// `dnat to ADDR[:PORT]` (in a nat chain; in inet tables, `dnat ip to ...`).
+    pub fn dnat(self, addr: IpAddr, port: Option<u16>) -> Rule {
+        self.nat(NatKind::Dnat, addr, port)
+    }
+
+    fn nat(self, kind: NatKind, addr: IpAddr, port: Option<u16>) -> Rule {
+        let (family, bytes) = match addr {
+            IpAddr::V4(a) => (Family::Ip, a.octets().to_vec()),
+            IpAddr::V6(a) => (Family::Ip6, a.octets().to_vec()),
+        };
+        let mut rule = self.with(Expr::Immediate {
+            dreg: NFT_REG_1,
+            data: bytes,
+        });
+        let mut nat = Nat {
+            kind,
+            family,
+            reg_addr_min: Some(NFT_REG_1),
+            reg_addr_max: None,
+            reg_proto_min: None,
+            reg_proto_max: None,
+            flags: 0,
+        };
+        if let Some(port) = port {
+            rule = rule.with(Expr::Immediate {
+                dreg: NFT_REG_2,
+                data: port.to_be_bytes().into(),
             });
+            nat.reg_proto_min = Some(NFT_REG_2);
+            nat.flags = NF_NAT_RANGE_PROTO_SPECIFIED;
+        }
+        rule.with(Expr::Nat(nat))
+    }
+
+    /// `masquerade`.
+    pub fn masquerade(self) -> Rule {
+        self.with(Expr::Masquerade(NatPorts::default()))
+    }
+
+    /// `redirect [to :PORT]`.
+    pub fn redirect(self, port: Option<u16>) -> Rule {
+        match port {
+            None => self.with(Expr::Redirect(NatPorts::default())),
+            Some(port) => self
+                .with(Expr::Immediate {
+                    dreg: NFT_REG_1,
+                    data: port.to_be_bytes().to_vec(),
+                })
+                .with(Expr::Redirect(NatPorts {
+                    reg_proto_min: Some(NFT_REG_1),
+                    reg_proto_max: None,
+                    flags: NF_NAT_RANGE_PROTO_SPECIFIED,
+                })),
+        }
+    }
+
+    /// Ends with `verdict`.
+    pub fn verdict(self, verdict: Verdict) -> Rule {
+        self.with(Expr::Verdict(verdict))
+    }
+
+    /// `accept`.
+    pub fn accept(self) -> Rule {
+        self.verdict(Verdict::Accept)
+    }
+
+    /// `drop`.
+    pub fn drop(self) -> Rule {
+        self.verdict(Verdict::Drop)
+    }
+
+    /// `jump CHAIN`.
+    pub fn jump(self, chain: &str) -> Rule {
+        self.verdict(Verdict::Jump(chain.into()))
+    }
+
+    /// `goto CHAIN`.
+    pub fn goto(self, chain: &str) -> Rule {
+        self.verdict(Verdict::Goto(chain.into()))
+    }
+
+    /// `vmap @map` on register 1: the verdict comes from the map.
+    pub fn vmap(self, map: impl Into<SetRef>) -> Rule {
+        self.with(Expr::MapLookup {
+            set: map.into(),
+            sreg: NFT_REG_1,
+            dreg: NFT_REG_VERDICT,
+        })
+    }
+
+    /// The same rule with `comment`.
+    pub fn comment(mut self, comment: &str) -> Rule {
+        self.comment = Some(comment.to_string());
+        self
+    }
+
+    /// The same rule placed as given.
+    pub fn placed(mut self, placement: Placement) -> Rule {
+        self.placement = placement;
+        self
+    }
+
+    /// The `nlmsg_flags` of this rule's NEWRULE besides `NLM_F_REQUEST`: create and append,
+    /// create only (insert), or replace.
+    pub fn message_flags(&self) -> u16 {
+        match self.placement {
+            Placement::Append | Placement::After(_) => NLM_F_CREATE | NLM_F_APPEND,
+            Placement::Prepend | Placement::Before(_) => NLM_F_CREATE,
+            Placement::Replace(_) => NLM_F_REPLACE,
+        }
+    }
+
+    /// Writes the rule's attributes after the family header, in nft's order: table, chain,
+    /// handle (replace), expressions, position, userdata.
+    pub fn encode(&self, msg: &mut Message<'_>) -> Result<(), EncodeError> {
+        msg.put_strz(NFTA_RULE_TABLE, &self.table)?;
+        msg.put_strz(NFTA_RULE_CHAIN, &self.chain)?;
+        if let Placement::Replace(handle) = self.placement {
+            msg.put_be64(NFTA_RULE_HANDLE, handle)?;
+        }
+        let list = msg.begin_nest(NFTA_RULE_EXPRESSIONS)?;
+        for expr in &self.exprs {
+            expr.encode(msg)?;
+        }
+        msg.end_nest(list)?;
+        if let Placement::After(handle) | Placement::Before(handle) = self.placement {
+            msg.put_be64(NFTA_RULE_POSITION, handle)?;
+        }
+        if let Some(comment) = &self.comment {
+            msg.put(NFTA_RULE_USERDATA, &comment_udata(comment))?;
         }
         Ok(())
     }
+
+    /// Checks names, the comment, the expression count and value lengths before encoding.
+    pub fn validate(&self) -> Result<(), NftError> {
+        check_name("table", &self.table)?;
+        check_name("chain", &self.chain)?;
+        let object = || format!("rule in chain {}", self.chain);
+        if self.exprs.len() > NFT_RULE_MAXEXPRS {
+            let n = self.exprs.len();
+            let reason = format!("{n} expressions, at most {NFT_RULE_MAXEXPRS}");
+            return Err(NftError::Invalid {
+                object: object(),
+                reason,
+            });
+        }
+        if let Some(comment) = &self.comment {
+            check_comment(&object(), comment)?;
+        }
+        for (i, expr) in self.exprs.iter().enumerate() {
+            let previous = i.checked_sub(1).and_then(|p| self.exprs.get(p));
+            if let Some(problem) = expr.problem(previous) {
+                let reason = format!("expression {}: {problem}", i + 1);
+                return Err(NftError::Invalid {
+                    object: object(),
+                    reason,
+                });
+            }
+            if let Some((what, name)) = expr.reference() {
+                check_name(what, name)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Userdata holding one comment TLV (libnftnl's `NFTNL_UDATA_RULE_COMMENT`), NUL-terminated.
+fn comment_udata(comment: &str) -> Vec<u8> {
+    let mut udata = Vec::with_capacity(comment.len() + 3);
+    udata.push(NFTNL_UDATA_COMMENT);
+    udata.push(comment.len().saturating_add(1).min(u8::MAX as usize) as u8);
+    udata.extend_from_slice(comment.as_bytes());
+    udata.push(0);
+    udata
 }

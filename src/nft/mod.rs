@@ -20,15 +20,24 @@
 //! # Ok::<(), nlbatch::nft::NftError>(())
 //! ```
 
+mod dump;
 mod expr;
 mod objects;
 mod transaction;
 pub mod wire;
 
+pub use dump::{ChainInfo, ElementInfo, RuleInfo, SetInfo, TableInfo};
 pub use expr::{CmpOp, Expr, MetaKey, PayloadBase, Rule, SetRef, Verdict};
+pub use expr::{CtDirection, CtKey, CtState, Limit, LimitUnit, Log, LogLevel, Nat, NatKind};
+pub use expr::{NatPorts, Placement, RejectKind, IFNAMSIZ, NFT_DATA_VALUE_MAXLEN};
+pub use expr::{IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_TCP, IPPROTO_UDP, NF_LOG_PREFIXLEN};
+pub use expr::{NFT_REG32_00, NFT_REG_2, NFT_REG_3, NFT_REG_4};
+pub use expr::{NF_NAT_RANGE_MAP_IPS, NF_NAT_RANGE_PERSISTENT, NF_NAT_RANGE_PROTO_RANDOM};
+pub use expr::{NF_NAT_RANGE_PROTO_RANDOM_FULLY, NF_NAT_RANGE_PROTO_SPECIFIED};
 pub use objects::{check_comment, check_name, BaseChain, Chain, Family, Hook, Key, KeyType};
 pub use objects::{Set, Table};
 pub use transaction::{Delete, ElementStats, Ending, SetTarget, Transaction};
+pub use transaction::{Element, ElementData};
 
 use std::time::Duration;
 
@@ -119,7 +128,10 @@ impl std::fmt::Display for Rejection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.what, errno_text(self.error.errno))?;
         if self.error.errno == libc::ENFILE && self.key.is_some() {
-            write!(f, " (the set is full: it holds as many elements as its declared size)")?;
+            write!(
+                f,
+                " (the set is full: it holds as many elements as its declared size)"
+            )?;
         }
         if self.error.errno == libc::ERESTART {
             write!(f, " (the ruleset changed since its generation was read)")?;
@@ -134,9 +146,23 @@ impl std::fmt::Display for Rejection {
 /// Name of an nf_tables message type.
 pub fn msg_type_name(msg_type: u16) -> String {
     const NAMES: [&str; 17] = [
-        "NEWTABLE", "GETTABLE", "DELTABLE", "NEWCHAIN", "GETCHAIN", "DELCHAIN", "NEWRULE",
-        "GETRULE", "DELRULE", "NEWSET", "GETSET", "DELSET", "NEWSETELEM", "GETSETELEM",
-        "DELSETELEM", "NEWGEN", "GETGEN",
+        "NEWTABLE",
+        "GETTABLE",
+        "DELTABLE",
+        "NEWCHAIN",
+        "GETCHAIN",
+        "DELCHAIN",
+        "NEWRULE",
+        "GETRULE",
+        "DELRULE",
+        "NEWSET",
+        "GETSET",
+        "DELSET",
+        "NEWSETELEM",
+        "GETSETELEM",
+        "DELSETELEM",
+        "NEWGEN",
+        "GETGEN",
     ];
     match msg_type {
         NFNL_MSG_BATCH_BEGIN => "BATCH_BEGIN".into(),
@@ -171,7 +197,10 @@ pub fn describe(batch: &Batch, error: &KernelError) -> Rejection {
     }
     if let Some(view) = view {
         let attrs = |ty: u16| {
-            view.attrs(NFGENMSG_LEN).flatten().find(|a| a.kind() == ty).and_then(|a| a.str())
+            view.attrs(NFGENMSG_LEN)
+                .flatten()
+                .find(|a| a.kind() == ty)
+                .and_then(|a| a.str())
         };
         let object = match cmd {
             NFT_MSG_NEWSETELEM | NFT_MSG_DELSETELEM | NFT_MSG_NEWSET | NFT_MSG_DELSET => {
@@ -215,13 +244,22 @@ pub fn describe(batch: &Batch, error: &KernelError) -> Rejection {
         (_, [.., last]) => what.push_str(&format!(", attribute type {}", last.attr_type)),
         _ => {}
     }
-    Rejection { error: error.clone(), what, key }
+    Rejection {
+        error: error.clone(),
+        what,
+        key,
+    }
 }
 
 /// The `NFTA_DATA_VALUE` of the element nest at `offset` in `message`.
 fn element_key(message: &[u8], offset: usize) -> Option<Vec<u8>> {
-    let elem = crate::decode::AttrIter::new(message.get(offset..)?, offset).next()?.ok()?;
-    let k = elem.nested().flatten().find(|a| a.kind() == NFTA_SET_ELEM_KEY)?;
+    let elem = crate::decode::AttrIter::new(message.get(offset..)?, offset)
+        .next()?
+        .ok()?;
+    let k = elem
+        .nested()
+        .flatten()
+        .find(|a| a.kind() == NFTA_SET_ELEM_KEY)?;
     let v = k.nested().flatten().find(|a| a.kind() == NFTA_DATA_VALUE)?;
     Some(v.data().to_vec())
 }
@@ -259,7 +297,12 @@ impl Nftables {
             port_id: 0,
         };
         let replies = Replies::default();
-        Ok(Nftables { socket, replies, request: Batch::new(config)?, recv_buffer_limit: None })
+        Ok(Nftables {
+            socket,
+            replies,
+            request: Batch::new(config)?,
+            recv_buffer_limit: None,
+        })
     }
 
     /// Caps the receive buffer, in bytes, that [`Nftables::commit`] asks for; `None` (the
@@ -289,18 +332,25 @@ impl Nftables {
             return Err(NftError::Closed);
         }
         let messages = tx.batch().message_count() as usize;
-        let want = messages.saturating_mul(crate::socket::RCVBUF_PER_REPLY).max(256 * 1024);
+        let want = messages
+            .saturating_mul(crate::socket::RCVBUF_PER_REPLY)
+            .max(256 * 1024);
         let want = self.recv_buffer_limit.map_or(want, |limit| want.min(limit));
         self.socket.ensure_recv_buffer(want)?;
         let send = self.socket.send(tx.batch_mut())?;
         let start = std::time::Instant::now();
         self.replies.clear();
-        self.socket.drain(tx.batch(), NFGENMSG_LEN, &mut self.replies)?;
+        self.socket
+            .drain(tx.batch(), NFGENMSG_LEN, &mut self.replies)?;
         let reply_time = start.elapsed();
         let end_seq = tx.batch().next_seq().wrapping_sub(1);
         let acked = tx.ending() == Ending::Commit && self.replies.acked(end_seq);
-        let errors: Vec<Rejection> =
-            self.replies.errors.iter().map(|e| describe(tx.batch(), e)).collect();
+        let errors: Vec<Rejection> = self
+            .replies
+            .errors
+            .iter()
+            .map(|e| describe(tx.batch(), e))
+            .collect();
         if self.replies.lost {
             let committed = acked && errors.is_empty();
             return Err(NftError::RepliesLost { errors, committed });
@@ -308,18 +358,32 @@ impl Nftables {
         if !errors.is_empty() {
             return Err(NftError::Rejected(errors));
         }
-        Ok(CommitReport { send, confirmed: acked, reply_time, stale: self.replies.stale })
+        Ok(CommitReport {
+            send,
+            confirmed: acked,
+            reply_time,
+            stale: self.replies.stale,
+        })
     }
 
     /// Reads the ruleset's generation id (`NFT_MSG_GETGEN`), for [`Transaction::begin`].
     pub fn generation(&mut self) -> Result<u32, NftError> {
         let mut genid = None;
-        self.request(msg_type(NFT_MSG_GETGEN), 0, Family::Ip, |_| Ok(()), |msg| {
-            if msg.msg_type() == msg_type(NFT_MSG_NEWGEN) {
-                genid = msg.attrs(NFGENMSG_LEN).flatten().find(|a| a.kind() == NFTA_GEN_ID)
-                    .and_then(|a| a.be32());
-            }
-        })?;
+        self.request(
+            msg_type(NFT_MSG_GETGEN),
+            0,
+            Family::Ip,
+            |_| Ok(()),
+            |msg| {
+                if msg.msg_type() == msg_type(NFT_MSG_NEWGEN) {
+                    genid = msg
+                        .attrs(NFGENMSG_LEN)
+                        .flatten()
+                        .find(|a| a.kind() == NFTA_GEN_ID)
+                        .and_then(|a| a.be32());
+                }
+            },
+        )?;
         genid.ok_or_else(|| NftError::Invalid {
             object: "GETGEN reply".into(),
             reason: "no generation id".into(),
@@ -339,7 +403,9 @@ impl Nftables {
         mut on_reply: impl FnMut(&MessageView<'_>),
     ) -> Result<(), NftError> {
         self.request.reset();
-        let mut msg = self.request.message(msg_type, NLM_F_REQUEST | crate::message::NLM_F_ACK | flags)?;
+        let mut msg = self
+            .request
+            .message(msg_type, NLM_F_REQUEST | crate::message::NLM_F_ACK | flags)?;
         msg.family_header(&[family.nfproto(), 0, 0, 0])?;
         build(&mut msg)?;
         let seq = msg.finish()?;
@@ -350,7 +416,9 @@ impl Nftables {
             if !self.socket.wait_readable(timeout)? {
                 return Err(TransportError::Timeout(timeout).into());
             }
-            let Some(datagram) = self.socket.recv()? else { continue };
+            let Some(datagram) = self.socket.recv()? else {
+                continue;
+            };
             for msg in crate::decode::MessageIter::new(datagram) {
                 let msg = msg.map_err(TransportError::from)?;
                 if msg.seq() != seq || msg.port_id() != port_id {

@@ -155,8 +155,12 @@ pub enum Hook {
 }
 
 impl Hook {
-    /// The hook number (`NF_INET_*`, `NF_NETDEV_INGRESS`).
-    pub fn number(self) -> u32 {
+    /// The hook number in `family`: `NF_NETDEV_INGRESS` (0) in a netdev table, otherwise
+    /// `NF_INET_*` (ingress is 5 there).
+    pub fn number(self, family: Family) -> u32 {
+        if family == Family::Netdev && self == Hook::Ingress {
+            return 0;
+        }
         match self {
             Hook::Prerouting => 0,
             Hook::Input => 1,
@@ -287,6 +291,7 @@ impl KeyType {
     }
 
     /// Length of a value in bytes (verdicts have none in a key).
+    #[allow(clippy::len_without_is_empty)] // a type's length, not a collection's
     pub fn len(self) -> u32 {
         match self {
             KeyType::Ipv4Addr | KeyType::Mark => 4,

@@ -8,14 +8,14 @@
 //!
 //! Without BATCH_END the kernel validates every message and then aborts: a dry run.
 
-use super::expr::Rule;
+use super::expr::{Rule, Verdict};
 use super::objects::{check_comment, check_name, Chain, Family, Set, Table};
 use super::wire::*;
 use super::NftError;
 use crate::addr::{V4Range, V6Range};
 use crate::message::{
-    align, Batch, NLA_HDRLEN, BatchConfig, EncodeError, Message, NLA_MAX_LEN, NLM_F_ACK, NLM_F_APPEND, NLM_F_CREATE,
-    NLM_F_REQUEST,
+    align, Batch, BatchConfig, EncodeError, Message, NLA_HDRLEN, NLA_MAX_LEN, NLM_F_ACK,
+    NLM_F_CREATE, NLM_F_REQUEST,
 };
 
 /// How a transaction ends.
@@ -146,7 +146,9 @@ impl Transaction {
         expected_len: usize,
     ) -> Result<Message<'_>, NftError> {
         let flags = NLM_F_REQUEST | flags;
-        let mut msg = self.batch.message_sized(msg_type(cmd), flags, expected_len)?;
+        let mut msg = self
+            .batch
+            .message_sized(msg_type(cmd), flags, expected_len)?;
         msg.family_header(&[family.nfproto(), 0, 0, 0])?;
         Ok(msg)
     }
@@ -186,14 +188,15 @@ impl Transaction {
         Ok(())
     }
 
-    /// NEWTABLE: creates the table, or leaves an existing one as it is.
+    /// NEWTABLE: creates the table, or leaves an existing one as it is. Sent without
+    /// `NLM_F_CREATE`, as nft sends it: the kernel creates tables without that flag.
     pub fn add_table(&mut self, table: &Table) -> Result<u32, NftError> {
         self.check_open()?;
         check_name("table", &table.name)?;
         if let Some(c) = &table.comment {
             check_comment(&format!("table {}", table.name), c)?;
         }
-        let mut msg = self.message(NFT_MSG_NEWTABLE, NLM_F_CREATE, table.family, 0)?;
+        let mut msg = self.message(NFT_MSG_NEWTABLE, 0, table.family, 0)?;
         msg.put_strz(NFTA_TABLE_NAME, &table.name)?;
         msg.put_be32(NFTA_TABLE_FLAGS, table.flags)?;
         if let Some(comment) = &table.comment {
@@ -217,7 +220,7 @@ impl Transaction {
             msg.put_strz(NFTA_CHAIN_TYPE, &base.chain_type)?;
             msg.put_be32(NFTA_CHAIN_POLICY, u32::from(base.policy_accept))?;
             let hook = msg.begin_nest(NFTA_CHAIN_HOOK)?;
-            msg.put_be32(NFTA_HOOK_HOOKNUM, base.hook.number())?;
+            msg.put_be32(NFTA_HOOK_HOOKNUM, base.hook.number(chain.family))?;
             msg.put_be32(NFTA_HOOK_PRIORITY, base.priority as u32)?;
             if let Some(dev) = &base.device {
                 msg.put_strz(NFTA_HOOK_DEV, dev)?;
@@ -254,16 +257,19 @@ impl Transaction {
             )?;
             msg.put_be32(NFTA_SET_DATA_LEN, data_len)?;
         }
+        msg.put_be32(NFTA_SET_ID, id)?;
         if let Some(timeout) = set.timeout_ms {
             msg.put_be64(NFTA_SET_TIMEOUT, timeout)?;
         }
-        msg.put_be32(NFTA_SET_ID, id)?;
-        if set.size.is_some() || set.key.0.len() > 1 {
+        // Field lengths go only with NFT_SET_CONCAT (interval concatenations), as nft sends
+        // them: the kernel refuses them on a set without that flag (EINVAL).
+        let concat = set.wire_flags() & NFT_SET_CONCAT != 0;
+        if set.size.is_some() || concat {
             let desc = msg.begin_nest(NFTA_SET_DESC)?;
             if let Some(size) = set.size {
                 msg.put_be32(NFTA_SET_DESC_SIZE, size)?;
             }
-            if set.key.0.len() > 1 {
+            if concat {
                 let concat = msg.begin_nest(NFTA_SET_DESC_CONCAT)?;
                 for part in &set.key.0 {
                     let field = msg.begin_nest(NFTA_LIST_ELEM)?;
@@ -309,8 +315,8 @@ impl Transaction {
     pub fn flush_set(&mut self, target: &SetTarget) -> Result<u32, NftError> {
         self.check_open()?;
         let mut msg = self.message(NFT_MSG_DELSETELEM, 0, target.family, 0)?;
-        msg.put_strz(NFTA_SET_ELEM_LIST_TABLE, &target.table)?;
         msg.put_strz(NFTA_SET_ELEM_LIST_SET, &target.set)?;
+        msg.put_strz(NFTA_SET_ELEM_LIST_TABLE, &target.table)?;
         Ok(msg.finish()?)
     }
 
@@ -334,15 +340,97 @@ impl Transaction {
     pub fn add_rule(&mut self, rule: &Rule) -> Result<u32, NftError> {
         self.check_open()?;
         rule.validate()?;
-        let mut msg = self.message(NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, rule.family, 0)?;
-        msg.put_strz(NFTA_RULE_TABLE, &rule.table)?;
-        msg.put_strz(NFTA_RULE_CHAIN, &rule.chain)?;
-        let list = msg.begin_nest(NFTA_RULE_EXPRESSIONS)?;
-        for expr in &rule.exprs {
-            expr.encode(&mut msg)?;
-        }
-        msg.end_nest(list)?;
+        let mut msg = self.message(NFT_MSG_NEWRULE, rule.message_flags(), rule.family, 0)?;
+        rule.encode(&mut msg)?;
         Ok(msg.finish()?)
+    }
+
+    /// DELRULE: removes the rule with `handle` (as `nft -a list ruleset` shows it) from `chain`.
+    pub fn delete_rule(
+        &mut self,
+        family: Family,
+        table: &str,
+        chain: &str,
+        handle: u64,
+    ) -> Result<u32, NftError> {
+        self.check_open()?;
+        let mut msg = self.message(NFT_MSG_DELRULE, 0, family, 0)?;
+        msg.put_strz(NFTA_RULE_TABLE, table)?;
+        msg.put_strz(NFTA_RULE_CHAIN, chain)?;
+        msg.put_be64(NFTA_RULE_HANDLE, handle)?;
+        Ok(msg.finish()?)
+    }
+
+    /// DELRULE without a handle: removes every rule of `chain` (`flush chain`), or of every
+    /// chain of the table when `chain` is `None` (`flush table`; sets keep their elements).
+    pub fn flush_rules(
+        &mut self,
+        family: Family,
+        table: &str,
+        chain: Option<&str>,
+    ) -> Result<u32, NftError> {
+        self.check_open()?;
+        let mut msg = self.message(NFT_MSG_DELRULE, 0, family, 0)?;
+        msg.put_strz(NFTA_RULE_TABLE, table)?;
+        if let Some(chain) = chain {
+            msg.put_strz(NFTA_RULE_CHAIN, chain)?;
+        }
+        Ok(msg.finish()?)
+    }
+
+    /// Adds elements that carry more than a key: map values and verdicts, timeouts, comments,
+    /// and the inclusive ends of concatenated ranges. Split across messages as needed.
+    pub fn add_elements(
+        &mut self,
+        target: &SetTarget,
+        elements: &[Element],
+    ) -> Result<ElementStats, NftError> {
+        for element in elements {
+            element.validate()?;
+        }
+        self.add_element_groups(target, elements, |msg, number, element| {
+            put_element(msg, number, element)?;
+            Ok(1)
+        })
+    }
+
+    /// DELSETELEM: removes the elements with these keys (each in the set's key byte order and
+    /// length). Split across messages as needed; a missing key fails the transaction.
+    pub fn delete_keys<'k>(
+        &mut self,
+        target: &SetTarget,
+        keys: impl IntoIterator<Item = &'k [u8]>,
+    ) -> Result<ElementStats, NftError> {
+        self.check_open()?;
+        let mut stats = ElementStats::default();
+        let mut keys = keys.into_iter().peekable();
+        while keys.peek().is_some() {
+            let mut msg = self.message(NFT_MSG_DELSETELEM, 0, target.family, 0)?;
+            msg.put_strz(NFTA_SET_ELEM_LIST_TABLE, &target.table)?;
+            msg.put_strz(NFTA_SET_ELEM_LIST_SET, &target.set)?;
+            let list = msg.begin_nest(NFTA_SET_ELEM_LIST_ELEMENTS)?;
+            let mut number: u16 = 1;
+            while let Some(key) = keys.peek() {
+                let mark = msg.mark();
+                put_key_element(&mut msg, number, key, 0)?;
+                if msg.nest_len(&list) > NLA_MAX_LEN {
+                    if number == 1 {
+                        let len = msg.nest_len(&list);
+                        let attr_type = NFTA_SET_ELEM_LIST_ELEMENTS;
+                        return Err(EncodeError::AttrTooLong { attr_type, len }.into());
+                    }
+                    msg.rollback(mark);
+                    break;
+                }
+                number += 1;
+                stats.elements += 1;
+                keys.next();
+            }
+            msg.end_nest(list)?;
+            msg.finish()?;
+            stats.messages += 1;
+        }
+        Ok(stats)
     }
 
     /// Starts a NEWSETELEM message for `target`, expected to carry about `expected_len` bytes
@@ -353,7 +441,12 @@ impl Transaction {
         expected_len: usize,
     ) -> Result<(Message<'_>, Nest), NftError> {
         let expected_len = expected_len.min(NLA_MAX_LEN) + 128;
-        let mut msg = self.message(NFT_MSG_NEWSETELEM, NLM_F_CREATE, target.family, expected_len)?;
+        let mut msg = self.message(
+            NFT_MSG_NEWSETELEM,
+            NLM_F_CREATE,
+            target.family,
+            expected_len,
+        )?;
         msg.put_strz(NFTA_SET_ELEM_LIST_TABLE, &target.table)?;
         msg.put_strz(NFTA_SET_ELEM_LIST_SET, &target.set)?;
         if let Some(id) = target.id {
@@ -437,7 +530,11 @@ impl Transaction {
                 if size > room {
                     if number == 1 {
                         let attr_type = NFTA_SET_ELEM_LIST_ELEMENTS;
-                        return Err(EncodeError::AttrTooLong { attr_type, len: size }.into());
+                        return Err(EncodeError::AttrTooLong {
+                            attr_type,
+                            len: size,
+                        }
+                        .into());
                     }
                     break;
                 }
@@ -500,6 +597,120 @@ impl Transaction {
 }
 
 use crate::message::Nest;
+
+/// A set or map element with everything it can carry besides its key.
+///
+/// ```
+/// use nlbatch::nft::{Element, ElementData, Verdict};
+///
+/// let entry = Element::key(&[192, 0, 2, 1])
+///     .with_data(ElementData::Verdict(Verdict::Drop))
+///     .with_timeout_ms(60_000)
+///     .with_comment("seen scanning");
+/// assert_eq!(entry.timeout_ms, Some(60_000));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Element {
+    /// Key, in the set's key byte order and length.
+    pub key: Vec<u8>,
+    /// Inclusive end of a range, for concatenated interval sets (one element per range).
+    pub key_end: Option<Vec<u8>>,
+    /// Value of a map element.
+    pub data: Option<ElementData>,
+    /// Timeout in milliseconds (the set needs `NFT_SET_TIMEOUT`); without one, the set's
+    /// default timeout applies.
+    pub timeout_ms: Option<u64>,
+    /// Comment, kept in the element's userdata (at most 253 bytes).
+    pub comment: Option<String>,
+}
+
+impl Element {
+    /// An element with only a key.
+    pub fn key(key: &[u8]) -> Element {
+        Element {
+            key: key.to_vec(),
+            ..Element::default()
+        }
+    }
+
+    /// The same element as a map entry with `data`.
+    pub fn with_data(self, data: ElementData) -> Element {
+        Element {
+            data: Some(data),
+            ..self
+        }
+    }
+
+    /// The same element as the range from its key to `end`, inclusive.
+    pub fn with_end(self, end: &[u8]) -> Element {
+        Element {
+            key_end: Some(end.to_vec()),
+            ..self
+        }
+    }
+
+    /// The same element with a timeout.
+    pub fn with_timeout_ms(self, timeout_ms: u64) -> Element {
+        Element {
+            timeout_ms: Some(timeout_ms),
+            ..self
+        }
+    }
+
+    /// The same element with a comment.
+    pub fn with_comment(self, comment: &str) -> Element {
+        Element {
+            comment: Some(comment.to_string()),
+            ..self
+        }
+    }
+
+    /// Checks the comment and a verdict's chain name.
+    pub fn validate(&self) -> Result<(), NftError> {
+        if let Some(comment) = &self.comment {
+            check_comment("set element", comment)?;
+        }
+        if let Some(ElementData::Verdict(Verdict::Jump(chain) | Verdict::Goto(chain))) = &self.data
+        {
+            check_name("chain", chain)?;
+        }
+        Ok(())
+    }
+}
+
+/// The value of a map element.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ElementData {
+    /// A value, in the map's data byte order and length.
+    Value(Vec<u8>),
+    /// A verdict, for verdict maps.
+    Verdict(Verdict),
+}
+
+/// One element `{ [TIMEOUT], KEY { VALUE }, [KEY_END], [DATA], [USERDATA] }`, in nft's order.
+fn put_element(msg: &mut Message<'_>, number: u16, element: &Element) -> Result<(), EncodeError> {
+    let elem = msg.begin_nest(number)?;
+    if let Some(timeout) = element.timeout_ms {
+        msg.put_be64(NFTA_SET_ELEM_TIMEOUT, timeout)?;
+    }
+    msg.put_nested(&[NFTA_SET_ELEM_KEY], NFTA_DATA_VALUE, &element.key)?;
+    if let Some(end) = &element.key_end {
+        msg.put_nested(&[NFTA_SET_ELEM_KEY_END], NFTA_DATA_VALUE, end)?;
+    }
+    match &element.data {
+        Some(ElementData::Value(value)) => {
+            msg.put_nested(&[NFTA_SET_ELEM_DATA], NFTA_DATA_VALUE, value)?;
+        }
+        Some(ElementData::Verdict(verdict)) => verdict.encode(msg, NFTA_SET_ELEM_DATA)?,
+        None => {}
+    }
+    if let Some(comment) = &element.comment {
+        let mut udata = [0u8; NFT_USERDATA_MAXLEN + 3];
+        let n = put_udata_str(&mut udata, 0, NFTNL_UDATA_SET_ELEM_COMMENT, comment);
+        msg.put(NFTA_SET_ELEM_USERDATA, &udata[..n])?;
+    }
+    msg.end_nest(elem)
+}
 
 /// What [`Transaction::delete`] removes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

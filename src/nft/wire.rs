@@ -123,8 +123,8 @@ pub const NFT_SET_ELEM_INTERVAL_END: u32 = 0x1;
 pub const NFTNL_UDATA_SET_KEYBYTEORDER: u8 = 0;
 /// Userdata TLV of a set (libnftnl): data byte order.
 pub const NFTNL_UDATA_SET_DATABYTEORDER: u8 = 1;
-/// Userdata TLV of a set (libnftnl): comment.
-pub const NFTNL_UDATA_SET_COMMENT: u8 = 3;
+/// Userdata TLV of a set (libnftnl): comment, as nft 1.0.6 writes and reads it.
+pub const NFTNL_UDATA_SET_COMMENT: u8 = 7;
 /// Userdata TLV of an element (libnftnl): flags.
 pub const NFTNL_UDATA_SET_ELEM_FLAGS: u8 = 1;
 /// Userdata TLV of an element (libnftnl): comment.
