@@ -82,27 +82,31 @@ pub const fn align(len: usize) -> usize {
 /// `dst` must be valid for writing `src.len()` bytes and must not overlap `src`.
 #[inline]
 unsafe fn copy_small(src: &[u8], dst: *mut u8) {
-    if src.len() > 32 {
-        // SAFETY: the caller guarantees `dst` is writable for `src.len()` bytes, no overlap.
-        unsafe { std::ptr::copy_nonoverlapping(src.as_ptr(), dst, src.len()) };
-        return;
-    }
-    let mut words = src.chunks_exact(4);
-    let mut at = 0;
-    for word in &mut words {
-        // SAFETY: `at + 4 <= src.len()`, inside the caller's writable room.
-        unsafe {
-            std::ptr::write_unaligned(
-                dst.add(at).cast::<[u8; 4]>(),
-                [word[0], word[1], word[2], word[3]],
-            )
-        };
-        at += 4;
-    }
-    for &b in words.remainder() {
-        // SAFETY: `at < src.len()`, inside the caller's writable room.
-        unsafe { *dst.add(at) = b };
-        at += 1;
+    let (n, p) = (src.len(), src.as_ptr());
+    // SAFETY (every block below): reads stay inside `src` and writes inside `dst`'s `n` bytes;
+    // overlapping head and tail copies write the same bytes twice, which is harmless.
+    unsafe {
+        match n {
+            0 => {}
+            1..=3 => {
+                *dst = src[0];
+                *dst.add(n / 2) = src[n / 2];
+                *dst.add(n - 1) = src[n - 1];
+            }
+            4..=8 => {
+                let head = std::ptr::read_unaligned(p.cast::<[u8; 4]>());
+                let tail = std::ptr::read_unaligned(p.add(n - 4).cast::<[u8; 4]>());
+                std::ptr::write_unaligned(dst.cast::<[u8; 4]>(), head);
+                std::ptr::write_unaligned(dst.add(n - 4).cast::<[u8; 4]>(), tail);
+            }
+            9..=16 => {
+                let head = std::ptr::read_unaligned(p.cast::<[u8; 8]>());
+                let tail = std::ptr::read_unaligned(p.add(n - 8).cast::<[u8; 8]>());
+                std::ptr::write_unaligned(dst.cast::<[u8; 8]>(), head);
+                std::ptr::write_unaligned(dst.add(n - 8).cast::<[u8; 8]>(), tail);
+            }
+            _ => std::ptr::copy_nonoverlapping(p, dst, n),
+        }
     }
 }
 
@@ -539,15 +543,19 @@ impl Message<'_> {
         self.put_fixed(attr_type, value.to_be_bytes())
     }
 
-    /// NUL-terminated string attribute. Fails on a string that contains a NUL byte.
+    /// NUL-terminated string attribute. Fails on a string that contains a NUL byte, leaving
+    /// the message as it was.
     pub fn put_strz(&mut self, attr_type: u16, value: &str) -> Result<(), EncodeError> {
-        // A plain loop: names are short, and memchr's set-up costs more than it saves here.
-        if value.bytes().any(|b| b == 0) {
-            return Err(EncodeError::NulInString {
-                attr_type: attr_type & NLA_TYPE_MASK,
-            });
+        let before = self.len();
+        self.put_attr(attr_type, value.as_bytes(), 1)?;
+        // Checked after the copy, on bytes already in cache: names are short, and a failure
+        // only rolls the attribute back.
+        if value.as_bytes().contains(&0) {
+            self.batch.arena.truncate_open(before);
+            let attr_type = attr_type & NLA_TYPE_MASK;
+            return Err(EncodeError::NulInString { attr_type });
         }
-        self.put_attr(attr_type, value.as_bytes(), 1)
+        Ok(())
     }
 
     /// Opens a nest of `attr_type`; `NLA_F_NESTED` is OR-ed into the type.

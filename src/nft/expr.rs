@@ -866,10 +866,37 @@ impl Expr {
         }
     }
 
+    /// The name with its NUL, as written on the wire; `None` for [`Expr::Raw`], whose name
+    /// is the caller's.
+    fn wire_name(&self) -> Option<&'static [u8]> {
+        Some(match self {
+            Expr::Payload { .. } => b"payload\0",
+            Expr::Cmp { .. } => b"cmp\0",
+            Expr::Meta { .. } | Expr::MetaSet { .. } => b"meta\0",
+            Expr::Lookup { .. } | Expr::MapLookup { .. } => b"lookup\0",
+            Expr::Counter => b"counter\0",
+            Expr::Verdict(_) | Expr::Immediate { .. } => b"immediate\0",
+            Expr::Bitwise { .. } => b"bitwise\0",
+            Expr::Range { .. } => b"range\0",
+            Expr::Ct { .. } | Expr::CtSet { .. } => b"ct\0",
+            Expr::Limit(_) => b"limit\0",
+            Expr::Log(_) => b"log\0",
+            Expr::Quota { .. } => b"quota\0",
+            Expr::Reject { .. } => b"reject\0",
+            Expr::Nat(_) => b"nat\0",
+            Expr::Masquerade(_) => b"masq\0",
+            Expr::Redirect(_) => b"redir\0",
+            Expr::Raw { .. } => return None,
+        })
+    }
+
     /// Writes the expression as one element of a rule's expression list.
     pub fn encode(&self, msg: &mut Message<'_>) -> Result<(), EncodeError> {
         let elem = msg.begin_nest(NFTA_LIST_ELEM)?;
-        msg.put_strz(NFTA_EXPR_NAME, self.name())?;
+        match self.wire_name() {
+            Some(name) => msg.put(NFTA_EXPR_NAME, name)?,
+            None => msg.put_strz(NFTA_EXPR_NAME, self.name())?,
+        }
         if let Expr::Raw { data, .. } = self {
             msg.put(NFTA_EXPR_DATA | crate::message::NLA_F_NESTED, data)?;
             return msg.end_nest(elem);

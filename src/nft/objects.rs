@@ -83,7 +83,7 @@ pub fn check_name(what: &'static str, name: &str) -> Result<(), NftError> {
         "is empty"
     } else if name.len() > NFT_NAME_MAXLEN {
         "is longer than 255 bytes"
-    } else if name.contains('\0') {
+    } else if name.as_bytes().contains(&0) {
         "contains a NUL byte"
     } else {
         return Ok(());
