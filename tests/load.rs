@@ -402,3 +402,53 @@ fn a_changed_size_or_a_foreign_set_is_refused_before_sending() {
         );
     });
 }
+
+/// One million overlapping entries (addresses and small prefixes crowded into 10.0.0.0/10, so
+/// most of them overlap or touch) load in one transaction into an interval set, and what the kernel
+/// holds equals ipnet's aggregation of the input.
+#[test]
+fn a_million_overlapping_entries_load_in_one_transaction_with_the_same_coverage() {
+    let dir = temp_dir("million");
+    let mut text = String::with_capacity(20 << 20);
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut nets = Vec::with_capacity(1_000_000);
+    for i in 0..1_000_000u32 {
+        // xorshift64: a fixed, portable sequence.
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let addr = 0x0a00_0000 | (x as u32 & 0x003f_ffff);
+        let len = if i % 4 == 0 {
+            26 + (x >> 40) as u8 % 6
+        } else {
+            32
+        };
+        let net = Ipv4Net::new(std::net::Ipv4Addr::from(addr), len).unwrap();
+        text.push_str(&format!("{net}\n"));
+        nets.push(net.trunc());
+    }
+    let list = write_list(&dir, "million.txt", &text);
+    let expected: Coverage = Ipv4Net::aggregate(&nets)
+        .iter()
+        .map(|n| {
+            (
+                u32::from(n.network()) as u128,
+                u32::from(n.broadcast()) as u128,
+            )
+        })
+        .collect();
+    let expected = merge(expected);
+    common::in_netns("million", move || {
+        let summary = load(&[list], &LoadOptions::default());
+        assert!(summary.committed);
+        assert_eq!(summary.entries, 1_000_000);
+        assert_eq!(summary.ranges as usize, expected.len());
+        assert!(summary.ranges > 100_000, "many ranges left: {summary:?}");
+        assert!(
+            summary.messages > 10,
+            "split across many messages: {summary:?}"
+        );
+        eprintln!("1M overlapping entries: {summary:?}");
+        assert_eq!(kernel_coverage("blocklist_v4"), expected);
+    });
+}
