@@ -1040,3 +1040,26 @@ fn set_comment() {
         assert_eq!(sets[0].comment.as_deref(), Some("bad hosts"));
     });
 }
+
+#[test]
+fn netdev_ingress_chain_on_a_device() {
+    common::in_netns("netdev_ingress", || {
+        load(|tx| {
+            tx.add_table(&Table::new(Family::Netdev, "n"))?;
+            let mut chain = Chain::filter(Family::Netdev, "n", "in", Hook::Ingress, -5);
+            if let Some(base) = chain.base.as_mut() {
+                base.device = Some("lo".into());
+            }
+            tx.add_chain(&chain)?;
+            Ok(())
+        });
+        let expected = expect(
+            "table netdev n {
+                chain in {
+                    type filter hook ingress device \"lo\" priority filter - 5; policy accept;
+                }
+            }",
+        );
+        assert_eq!(common::ruleset(), expected);
+    });
+}
