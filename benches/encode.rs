@@ -93,17 +93,17 @@ pub mod shapes {
         let mut next = 0;
         while next < count {
             let n = (count - next).min(ELEMENTS_PER_MESSAGE);
-            let mut m = batch.message(NEWSETELEM, NLM_F_REQUEST | NLM_F_CREATE)?;
+            // A full element list is about 64 KiB: start it on a page with that much room.
+            let flags = NLM_F_REQUEST | NLM_F_CREATE;
+            let mut m = batch.message_sized(NEWSETELEM, flags, 16 * n as usize + 64)?;
             m.family_header(&INET_NFGENMSG)?;
             m.put_strz(TABLE, "t")?;
             m.put_strz(SET_OR_CHAIN, "s")?;
             let list = m.begin_nest(LIST_ELEMENTS)?;
             for i in next..next + n {
-                let elem = m.begin_nest(LIST_ELEM)?;
-                let key = m.begin_nest(ELEM_KEY)?;
-                m.put(DATA_VALUE, &(FIRST_ADDR + i).to_be_bytes())?;
-                m.end_nest(key)?;
-                m.end_nest(elem)?;
+                // element { KEY { VALUE } } in one reservation
+                let key = (FIRST_ADDR + i).to_be_bytes();
+                m.put_nested(&[LIST_ELEM, ELEM_KEY], DATA_VALUE, &key)?;
             }
             m.end_nest(list)?;
             m.finish()?;

@@ -243,11 +243,13 @@ impl Arena {
     }
 
     /// Bytes of finished messages.
+    #[inline]
     pub fn len(&self) -> usize {
         self.finished
     }
 
     /// True when no message has been finished.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.finished == 0
     }

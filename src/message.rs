@@ -110,6 +110,36 @@ unsafe fn copy_small(src: &[u8], dst: *mut u8) {
     }
 }
 
+/// True when `bytes` holds a zero byte. Names are short: up to 16 bytes are tested as two
+/// overlapping words (a word has a zero byte when `(w - 0x01..01) & !w & 0x80..80` is not
+/// zero), longer ones with `memchr`.
+#[inline]
+fn has_nul(b: &[u8]) -> bool {
+    let n = b.len();
+    let zero32 = |w: u32| w.wrapping_sub(0x0101_0101) & !w & 0x8080_8080 != 0;
+    let zero64 = |w: u64| w.wrapping_sub(0x0101_0101_0101_0101) & !w & 0x8080_8080_8080_8080 != 0;
+    let word32 = |at: usize| u32::from_ne_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
+    let word64 = |at: usize| {
+        u64::from_ne_bytes([
+            b[at],
+            b[at + 1],
+            b[at + 2],
+            b[at + 3],
+            b[at + 4],
+            b[at + 5],
+            b[at + 6],
+            b[at + 7],
+        ])
+    };
+    match n {
+        0 => false,
+        1..=3 => b[0] == 0 || b[n / 2] == 0 || b[n - 1] == 0,
+        4..=7 => zero32(word32(0)) || zero32(word32(n - 4)),
+        8..=16 => zero64(word64(0)) || zero64(word64(n - 8)),
+        _ => b.contains(&0),
+    }
+}
+
 /// The 4-byte header of an attribute (`nla_len`, `nla_type`), in host order.
 #[inline]
 fn hdr_word(len: u16, attr_type: u16) -> [u8; 4] {
@@ -216,6 +246,7 @@ impl Batch {
     }
 
     /// Starts a message of type `msg_type` with `flags`; the header is filled in.
+    #[inline]
     pub fn message(&mut self, msg_type: u16, flags: u16) -> Result<Message<'_>, EncodeError> {
         let seq = self.next_seq();
         let port_id = self.port_id;
@@ -237,6 +268,7 @@ impl Batch {
     /// bytes: if the current page lacks that room, the message starts on a fresh page, which
     /// saves moving it there later. The expectation is only a hint; the message may be longer
     /// or shorter.
+    #[inline]
     pub fn message_sized(
         &mut self,
         msg_type: u16,
@@ -249,6 +281,7 @@ impl Batch {
     }
 
     /// Seq the next message will get.
+    #[inline]
     pub fn next_seq(&self) -> u32 {
         self.seq_start.wrapping_add(self.count)
     }
@@ -299,6 +332,7 @@ impl Batch {
     }
 
     /// Index in the batch of the message with this seq, if the batch has one.
+    #[inline]
     pub fn index_of_seq(&self, seq: u32) -> Option<u32> {
         let index = seq.wrapping_sub(self.seq_start);
         (index < self.count).then_some(index)
@@ -358,11 +392,13 @@ pub struct Message<'a> {
 
 impl Message<'_> {
     /// Seq of this message.
+    #[inline]
     pub fn seq(&self) -> u32 {
         self.batch.next_seq()
     }
 
     /// Index of this message in the batch.
+    #[inline]
     pub fn index(&self) -> u32 {
         self.batch.count
     }
@@ -399,6 +435,7 @@ impl Message<'_> {
     }
 
     /// Writes the family header (for nfnetlink, the 4-byte `nfgenmsg`), padded to 4 bytes.
+    #[inline]
     pub fn family_header(&mut self, header: &[u8]) -> Result<(), EncodeError> {
         self.append(header)
     }
@@ -504,53 +541,62 @@ impl Message<'_> {
     }
 
     /// Attribute without payload (a flag).
+    #[inline]
     pub fn put_flag(&mut self, attr_type: u16) -> Result<(), EncodeError> {
         self.put(attr_type, &[])
     }
 
     /// `u8` attribute.
+    #[inline]
     pub fn put_u8(&mut self, attr_type: u16, value: u8) -> Result<(), EncodeError> {
         self.put_fixed(attr_type, [value])
     }
 
     /// `u16` attribute in host byte order.
+    #[inline]
     pub fn put_u16(&mut self, attr_type: u16, value: u16) -> Result<(), EncodeError> {
         self.put_fixed(attr_type, value.to_ne_bytes())
     }
 
     /// `u32` attribute in host byte order.
+    #[inline]
     pub fn put_u32(&mut self, attr_type: u16, value: u32) -> Result<(), EncodeError> {
         self.put_fixed(attr_type, value.to_ne_bytes())
     }
 
     /// `u64` attribute in host byte order.
+    #[inline]
     pub fn put_u64(&mut self, attr_type: u16, value: u64) -> Result<(), EncodeError> {
         self.put_fixed(attr_type, value.to_ne_bytes())
     }
 
     /// `u16` attribute in big-endian (network) byte order.
+    #[inline]
     pub fn put_be16(&mut self, attr_type: u16, value: u16) -> Result<(), EncodeError> {
         self.put_fixed(attr_type, value.to_be_bytes())
     }
 
     /// `u32` attribute in big-endian (network) byte order, as nf_tables wants every integer.
+    #[inline]
     pub fn put_be32(&mut self, attr_type: u16, value: u32) -> Result<(), EncodeError> {
         self.put_fixed(attr_type, value.to_be_bytes())
     }
 
     /// `u64` attribute in big-endian (network) byte order.
+    #[inline]
     pub fn put_be64(&mut self, attr_type: u16, value: u64) -> Result<(), EncodeError> {
         self.put_fixed(attr_type, value.to_be_bytes())
     }
 
     /// NUL-terminated string attribute. Fails on a string that contains a NUL byte, leaving
     /// the message as it was.
+    #[inline]
     pub fn put_strz(&mut self, attr_type: u16, value: &str) -> Result<(), EncodeError> {
         let before = self.len();
         self.put_attr(attr_type, value.as_bytes(), 1)?;
         // Checked after the copy, on bytes already in cache: names are short, and a failure
         // only rolls the attribute back.
-        if value.as_bytes().contains(&0) {
+        if has_nul(value.as_bytes()) {
             self.batch.arena.truncate_open(before);
             let attr_type = attr_type & NLA_TYPE_MASK;
             return Err(EncodeError::NulInString { attr_type });
@@ -613,6 +659,7 @@ impl Message<'_> {
     /// Fails when the message exceeds the 32-bit length or the batch would exceed the largest
     /// datagram ([`ArenaError::TooLarge`]); the message is then removed and the batch is
     /// unchanged.
+    #[inline]
     pub fn finish(mut self) -> Result<u32, EncodeError> {
         let len = self.len();
         let len32 = u32::try_from(len).map_err(|_| EncodeError::MessageTooLong { len })?;
