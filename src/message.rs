@@ -679,3 +679,36 @@ impl Drop for Message<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The word-wise NUL test agrees with a plain search, whatever the length and place.
+        #[test]
+        fn has_nul_agrees_with_contains(bytes in proptest::collection::vec(any::<u8>(), 0..40)) {
+            prop_assert_eq!(has_nul(&bytes), bytes.contains(&0));
+        }
+
+        /// Mostly non-zero bytes with at most one NUL at any position, the case that matters.
+        #[test]
+        fn has_nul_finds_a_single_nul(len in 0usize..40, at in 0usize..40) {
+            let mut bytes = vec![b'a'; len];
+            if at < len {
+                bytes[at] = 0;
+            }
+            prop_assert_eq!(has_nul(&bytes), at < len);
+        }
+
+        /// Small copies write exactly the source bytes.
+        #[test]
+        fn copy_small_copies(src in proptest::collection::vec(any::<u8>(), 0..64)) {
+            let mut dst = vec![0xa5u8; src.len()];
+            // SAFETY: `dst` holds `src.len()` writable bytes and is a separate allocation.
+            unsafe { copy_small(&src, dst.as_mut_ptr()) };
+            prop_assert_eq!(dst, src);
+        }
+    }
+}
