@@ -557,19 +557,9 @@ impl Transaction {
         target: &SetTarget,
         ranges: &[V4Range],
     ) -> Result<ElementStats, NftError> {
-        let first_lo = ranges.first().map(|r| r.lo);
-        self.add_element_groups(target, ranges, |msg, number, r| {
-            let lead = first_lo == Some(r.lo) && r.lo != 0;
-            interval_group(
-                msg,
-                number,
-                lead,
-                &r.lo.to_be_bytes(),
-                (r.hi != u32::MAX)
-                    .then(|| (r.hi + 1).to_be_bytes())
-                    .as_ref()
-                    .map(|b| &b[..]),
-            )
+        self.add_intervals(target, ranges, |r| {
+            let end = (r.hi != u32::MAX).then(|| (r.hi + 1).to_be_bytes());
+            (r.lo.to_be_bytes(), end)
         })
     }
 
@@ -579,19 +569,24 @@ impl Transaction {
         target: &SetTarget,
         ranges: &[V6Range],
     ) -> Result<ElementStats, NftError> {
-        let first_lo = ranges.first().map(|r| r.lo);
+        self.add_intervals(target, ranges, |r| {
+            let end = (r.hi != u128::MAX).then(|| (r.hi + 1).to_be_bytes());
+            (r.lo.to_be_bytes(), end)
+        })
+    }
+
+    /// Adds ranges given as `bounds(range) = (start key, end key unless the range reaches the
+    /// family's highest address)`, each range's elements in one message.
+    fn add_intervals<R, const N: usize>(
+        &mut self,
+        target: &SetTarget,
+        ranges: &[R],
+        bounds: impl Fn(&R) -> ([u8; N], Option<[u8; N]>),
+    ) -> Result<ElementStats, NftError> {
         self.add_element_groups(target, ranges, |msg, number, r| {
-            let lead = first_lo == Some(r.lo) && r.lo != 0;
-            interval_group(
-                msg,
-                number,
-                lead,
-                &r.lo.to_be_bytes(),
-                (r.hi != u128::MAX)
-                    .then(|| (r.hi + 1).to_be_bytes())
-                    .as_ref()
-                    .map(|b| &b[..]),
-            )
+            let (lo, end) = bounds(r);
+            let lead = std::ptr::eq(*r, &ranges[0]) && lo != [0; N];
+            interval_group(msg, number, lead, &lo, end.as_ref().map(|e| &e[..]))
         })
     }
 }
