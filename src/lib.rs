@@ -12,12 +12,15 @@
 //! - [`addr`] and [`blocklist`]: addresses, ranges and merging, and the reader of real
 //!   blocklists;
 //! - [`load`]: the main job, loading blocklists atomically, as the tool does it;
-//! - [`netns`]: network namespaces, so nothing touches the host's firewall unless asked.
+//! - [`netns`]: network namespaces, so nothing touches the host's firewall unless asked;
+//! - [`bench`]: whole transactions measured against the kernel and against other ways to
+//!   send them, as `nlbatch bench` runs them.
 #![deny(missing_docs)]
 #![forbid(unsafe_op_in_unsafe_fn)]
 
 pub mod addr;
 pub mod arena;
+pub mod bench;
 pub mod blocklist;
 pub mod decode;
 pub mod load;

@@ -29,6 +29,147 @@ enum Command {
     /// By default the target is a fresh private network namespace, so trying it changes
     /// nothing on the machine; use --netns or --host for a real one.
     Load(LoadArgs),
+    /// Measure whole transactions in a private network namespace: nlbatch against one
+    /// contiguous buffer, one buffer per message and `nft -f`, then the kernel's cost of each
+    /// choice (set size and policy, elements per message, ACKs, page size).
+    Bench(BenchArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct BenchArgs {
+    /// Set elements, one or more counts separated by commas (default 10000,100000,1000000).
+    /// Given without --rules, only the set workload runs.
+    #[arg(long, value_delimiter = ',')]
+    elements: Vec<u64>,
+    /// Rules, one or more counts separated by commas (default 10000,100000). Given without
+    /// --elements, only the rule workload runs.
+    #[arg(long, value_delimiter = ',')]
+    rules: Vec<u64>,
+    /// Encoder page size, in bytes, of the comparison (the sweep varies it).
+    #[arg(long, default_value_t = nlbatch::arena::DEFAULT_PAGE_SIZE)]
+    page_size: usize,
+    /// Runs of every case; the median is reported.
+    #[arg(long, default_value_t = 3)]
+    repeat: usize,
+    /// Only encode (nothing is sent, no namespace or privilege needed).
+    #[arg(long)]
+    encode_only: bool,
+    /// Print one JSON object (cases, ratios, targets) instead of Markdown tables.
+    #[arg(long)]
+    json: bool,
+    /// Write an SVG plot of time against N to this file.
+    #[arg(long)]
+    svg: Option<std::path::PathBuf>,
+    /// Leave out `nft -f`.
+    #[arg(long)]
+    no_nft: bool,
+    /// Leave out the contiguous, per-message and `nft -f` alternatives.
+    #[arg(long)]
+    no_alternatives: bool,
+    /// Leave out the sweeps of the kernel's cost per choice.
+    #[arg(long)]
+    no_sweep: bool,
+    /// Run every case in this process instead of a process of its own (peak memory and
+    /// allocations then include earlier cases).
+    #[arg(long)]
+    in_process: bool,
+    /// Internal: run one case (as a worker process) and print one JSON object per run.
+    #[arg(long, hide = true)]
+    case: Option<String>,
+}
+
+/// Counts heap allocations for `nlbatch bench`: the system allocator plus one relaxed atomic
+/// add per allocation (and per reallocation), a cost of a few nanoseconds each.
+struct CountingAllocator;
+
+static ALLOCATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+// SAFETY: every call is forwarded unchanged to `System`, which upholds the `GlobalAlloc`
+// contract; the counter has no effect on the memory handed out.
+unsafe impl std::alloc::GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        // SAFETY: the caller's guarantees for `layout` are passed on unchanged.
+        unsafe { std::alloc::System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        // SAFETY: as for `alloc`.
+        unsafe { std::alloc::System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        // SAFETY: `ptr` was allocated by `System` with `layout` (every allocation goes there).
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        // SAFETY: `ptr` came from `System` with `layout`; the caller's guarantees for `size`
+        // are passed on unchanged.
+        unsafe { std::alloc::System.realloc(ptr, layout, size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: CountingAllocator = CountingAllocator;
+
+fn allocations() -> u64 {
+    ALLOCATIONS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+fn run_bench(args: &BenchArgs) -> Result<(), String> {
+    if let Some(spec) = &args.case {
+        let case = nlbatch::bench::Case::parse(spec).map_err(|e| e.to_string())?;
+        let result =
+            nlbatch::bench::run_case(&case, args.repeat, args.encode_only, Some(allocations));
+        let mut out = std::io::stdout().lock();
+        for run in &result.runs {
+            writeln!(out, "{}", run.to_json()).map_err(|e| e.to_string())?;
+        }
+        return Ok(());
+    }
+    let (elements, rules) = match (args.elements.is_empty(), args.rules.is_empty()) {
+        (true, true) => (
+            nlbatch::bench::DEFAULT_ELEMENTS.to_vec(),
+            nlbatch::bench::DEFAULT_RULES.to_vec(),
+        ),
+        _ => (args.elements.clone(), args.rules.clone()),
+    };
+    let worker = if args.in_process {
+        None
+    } else {
+        Some(std::env::current_exe().map_err(|e| format!("cannot find this program: {e}"))?)
+    };
+    let opts = nlbatch::bench::BenchOptions {
+        elements,
+        rules,
+        page_size: args.page_size,
+        repeat: args.repeat.max(1),
+        encode_only: args.encode_only,
+        alternatives: !args.no_alternatives,
+        nft: !args.no_nft,
+        sweeps: !args.no_sweep,
+        worker,
+        allocations: Some(allocations),
+    };
+    let results = nlbatch::bench::run(&opts, |r| eprintln!("{}", nlbatch::bench::row(r)))
+        .map_err(|e| e.to_string())?;
+    if let Some(path) = &args.svg {
+        let svg = nlbatch::bench::svg(&results)
+            .ok_or("the plot needs the set workload at two sizes or more")?;
+        std::fs::write(path, svg).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    let text = if args.json {
+        format!("{}\n", nlbatch::bench::report_json(&results))
+    } else {
+        nlbatch::bench::report_text(&results)
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("cannot write the report: {e}"))
 }
 
 #[derive(clap::Args, Debug)]
@@ -81,6 +222,10 @@ struct LoadArgs {
     /// Skip invalid lines (counted and shown) instead of failing the load.
     #[arg(long)]
     skip_invalid: bool,
+    /// Do not merge overlapping or adjacent entries: overlapping input is then refused by the
+    /// kernel, naming the element and its input line, and nothing is committed.
+    #[arg(long)]
+    no_merge: bool,
     /// Print the summary as one JSON object.
     #[arg(long)]
     json: bool,
@@ -94,6 +239,13 @@ fn main() -> ExitCode {
             Err(e) => {
                 eprintln!("nlbatch: {e}");
                 ExitCode::from(e.exit_code() as u8)
+            }
+        },
+        Command::Bench(args) => match run_bench(&args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("nlbatch bench: {e}");
+                ExitCode::FAILURE
             }
         },
     }
@@ -138,6 +290,8 @@ fn run_load(args: &LoadArgs) -> Result<(), LoadError> {
         timeout_ms: args.timeout.map(|s| s.saturating_mul(1000)),
         size: args.size,
         dry_run: args.dry_run,
+        merge: !args.no_merge,
+        ..LoadOptions::default()
     };
     let mut loader = Loader::new(args.page_size)?;
     let summary = loader.load(&entries, &opts)?;

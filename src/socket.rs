@@ -480,6 +480,41 @@ impl Socket {
         if iov.len() > UIO_MAXIOV {
             return Err(TransportError::TooManyIovecs { count: iov.len() });
         }
+        self.sendmsg(iov, size)
+    }
+
+    /// Sends `bytes` as one datagram with one `sendmsg` of a single iovec: the way most
+    /// netlink libraries send a batch they built in one contiguous buffer.
+    ///
+    /// For comparisons (the `bench` module); [`Socket::send`] sends a [`Batch`] without
+    /// copying it. The send buffer is raised first, as for [`Socket::send`], and the errors are
+    /// the same.
+    pub fn send_bytes(&mut self, bytes: &[u8]) -> Result<SendStats, TransportError> {
+        self.send_slices(&[io::IoSlice::new(bytes)])
+    }
+
+    /// Sends `slices` as one datagram, one iovec per slice, in one `sendmsg`.
+    ///
+    /// Unlike [`Socket::send`], the iovec count is not checked first: the kernel itself
+    /// refuses more than [`UIO_MAXIOV`] iovecs with `EMSGSIZE`, which is returned as
+    /// [`TransportError::TooManyIovecs`] (an `EMSGSIZE` with fewer iovecs is
+    /// [`TransportError::SendBufferExceeded`]). The concatenation of the slices must be a run
+    /// of netlink messages; the kernel sees no boundary between slices.
+    pub fn send_slices(&mut self, slices: &[io::IoSlice<'_>]) -> Result<SendStats, TransportError> {
+        let size: usize = slices.iter().map(|s| s.len()).sum();
+        if size == 0 {
+            return Err(TransportError::EmptyBatch);
+        }
+        self.ensure_send_buffer(size)?;
+        // SAFETY: `IoSlice` is guaranteed ABI-compatible with `struct iovec` on Unix, so the
+        // slice can be viewed as `slices.len()` iovecs, borrowed for as long as `slices`.
+        let iov = unsafe { std::slice::from_raw_parts(slices.as_ptr().cast(), slices.len()) };
+        self.sendmsg(iov, size)
+    }
+
+    /// One `sendmsg` of `iov` (`size` bytes in all), with its errors told apart: `EMSGSIZE`
+    /// with more than [`UIO_MAXIOV`] iovecs, `EMSGSIZE` otherwise, a short write.
+    fn sendmsg(&mut self, iov: &[libc::iovec], size: usize) -> Result<SendStats, TransportError> {
         let addr = sockaddr_nl(0);
         // SAFETY: an all-zero `msghdr` is a valid empty header; the fields are set below.
         let mut hdr: libc::msghdr = unsafe { std::mem::zeroed() };
@@ -489,14 +524,16 @@ impl Socket {
         hdr.msg_iovlen = iov.len();
         let iovecs = iov.len();
         let start = Instant::now();
-        // SAFETY: `hdr` points at `addr` and at `iovecs` iovecs, each naming finished bytes of
-        // a page of `batch`; all stay alive and unmodified (the batch is borrowed) during the
-        // call, which only reads them.
+        // SAFETY: `hdr` points at `addr` and at `iovecs` iovecs, each naming bytes borrowed by
+        // the caller for the duration of the call, which only reads them.
         let sent = unsafe { libc::sendmsg(self.raw(), &hdr, 0) };
         let kernel_time = start.elapsed();
         if sent < 0 {
             let source = io::Error::last_os_error();
             if source.raw_os_error() == Some(libc::EMSGSIZE) {
+                if iovecs > UIO_MAXIOV {
+                    return Err(TransportError::TooManyIovecs { count: iovecs });
+                }
                 return Err(TransportError::SendBufferExceeded {
                     size,
                     sndbuf: self.send_buffer()?,
