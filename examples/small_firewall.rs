@@ -9,8 +9,8 @@
 use nlbatch::addr::V4Range;
 use nlbatch::nft::wire::NFT_REG_1;
 use nlbatch::nft::{
-    Chain, CmpOp, Expr, Family, Hook, KeyType, MetaKey, NftError, Nftables, PayloadBase, Rule,
-    Set, SetRef, Table, Transaction, Verdict,
+    Chain, CmpOp, Expr, Family, Hook, KeyType, MetaKey, NftError, Nftables, PayloadBase, Rule, Set,
+    SetRef, Table, Transaction, Verdict,
 };
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -28,27 +28,60 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let blocklist = Set::new(fam, table, "blocklist", KeyType::Ipv4Addr).interval();
     let target = tx.add_set(&blocklist)?;
-    let ranges = [V4Range { lo: 0xc633_6400, hi: 0xc633_64ff }]; // 198.51.100.0/24
+    let ranges = [V4Range {
+        lo: 0xc633_6400,
+        hi: 0xc633_64ff,
+    }]; // 198.51.100.0/24
     tx.add_v4_intervals(&target, &ranges)?;
 
     // iifname "lo" accept
     let lo = Rule::new(fam, table, chain)
-        .with(Expr::Meta { key: MetaKey::Iifname, dreg: NFT_REG_1 })
-        .with(Expr::Cmp { sreg: NFT_REG_1, op: CmpOp::Eq, data: b"lo\0".to_vec() })
+        .with(Expr::Meta {
+            key: MetaKey::Iifname,
+            dreg: NFT_REG_1,
+        })
+        .with(Expr::Cmp {
+            sreg: NFT_REG_1,
+            op: CmpOp::Eq,
+            data: b"lo\0".to_vec(),
+        })
         .with(Expr::Verdict(Verdict::Accept));
     tx.add_rule(&lo)?;
 
     // ip saddr @blocklist counter drop
     let set_ref = SetRef::NameAndId("blocklist".into(), target.id.unwrap_or(0));
-    tx.add_rule(&Rule::saddr_in_set(fam, table, chain, set_ref, false, Verdict::Drop))?;
+    tx.add_rule(&Rule::saddr_in_set(
+        fam,
+        table,
+        chain,
+        set_ref,
+        false,
+        Verdict::Drop,
+    ))?;
 
     // tcp dport 22 accept, tcp dport 443 accept
     for port in [22u16, 443] {
         let rule = Rule::new(fam, table, chain)
-            .with(Expr::Meta { key: MetaKey::L4proto, dreg: NFT_REG_1 })
-            .with(Expr::Cmp { sreg: NFT_REG_1, op: CmpOp::Eq, data: vec![6] })
-            .with(Expr::Payload { base: PayloadBase::Transport, offset: 2, len: 2, dreg: 1 })
-            .with(Expr::Cmp { sreg: NFT_REG_1, op: CmpOp::Eq, data: port.to_be_bytes().into() })
+            .with(Expr::Meta {
+                key: MetaKey::L4proto,
+                dreg: NFT_REG_1,
+            })
+            .with(Expr::Cmp {
+                sreg: NFT_REG_1,
+                op: CmpOp::Eq,
+                data: vec![6],
+            })
+            .with(Expr::Payload {
+                base: PayloadBase::Transport,
+                offset: 2,
+                len: 2,
+                dreg: 1,
+            })
+            .with(Expr::Cmp {
+                sreg: NFT_REG_1,
+                op: CmpOp::Eq,
+                data: port.to_be_bytes().into(),
+            })
             .with(Expr::Verdict(Verdict::Accept));
         tx.add_rule(&rule)?;
     }
@@ -63,7 +96,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         report.send.iovecs,
         report.send.kernel_time
     );
-    let listing = std::process::Command::new("nft").args(["list", "ruleset"]).output()?;
+    let listing = std::process::Command::new("nft")
+        .args(["list", "ruleset"])
+        .output()?;
     print!("{}", String::from_utf8_lossy(&listing.stdout));
     Ok(())
 }

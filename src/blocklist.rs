@@ -9,7 +9,9 @@
 //! - Extra columns after the entry, separated by whitespace (tab or spaces), are ignored
 //!   (`1.2.3.4\t7` from ipsum lists). The one exception is a column starting with `-`: it is
 //!   read as the end of a range written with spaces (`1.2.3.4 - 1.2.3.9`), so that such a range
-//!   is not silently taken as its first address.
+//!   is not silently taken as its first address. A column right after the entry that starts
+//!   with `/` is an error ([`LineError::DetachedPrefix`]): `7.0.0.0 /8` is a prefix written with
+//!   a space, and loading only its first address would silently block far less than meant.
 //! - Blank lines, leading and trailing whitespace and CRLF line ends are accepted.
 //! - A UTF-8 byte order mark at the start of a file is ignored.
 //! - Lines are read as bytes: invalid UTF-8 or a NUL byte anywhere in a line (comment
@@ -65,6 +67,16 @@ pub enum LineError {
     #[error("{text:?}: line contains a NUL byte")]
     Nul {
         /// An excerpt of the line.
+        text: String,
+    },
+    /// The column after the entry starts with `/`: a prefix length cut off from its address
+    /// by whitespace (`7.0.0.0 /8`), refused rather than loading the address alone.
+    #[error(
+        "{text:?}: prefix length separated from the address by whitespace \
+         (write ADDRESS/LENGTH without spaces)"
+    )]
+    DetachedPrefix {
+        /// An excerpt of the line, comment removed.
         text: String,
     },
 }
@@ -255,7 +267,13 @@ pub fn parse_line(line: &[u8]) -> Result<Option<Entry>, LineError> {
     let Some(first) = columns.next() else {
         return Ok(None);
     };
-    let entry = match (first.strip_suffix('-'), columns.next()) {
+    let second = columns.next();
+    if second.is_some_and(|c| c.starts_with('/')) {
+        return Err(LineError::DetachedPrefix {
+            text: addr::excerpt(data.trim()),
+        });
+    }
+    let entry = match (first.strip_suffix('-'), second) {
         // `lo- hi`
         (Some(lo), Some(hi)) if !lo.is_empty() => addr::parse_entry(&format!("{lo}-{hi}"))?,
         // `lo - hi` and `lo -hi`
@@ -490,6 +508,32 @@ mod tests {
             parse_line(b"1.2.3.9 - 1.2.3.4"),
             Err(LineError::Addr(AddrError::ReversedRange { .. }))
         ));
+    }
+
+    #[test]
+    fn a_prefix_length_after_a_space_is_an_error() {
+        for text in [
+            &b"7.0.0.0 /8"[..],
+            b"7.0.0.0\t/8 # comment",
+            b"7.0.0.0 / 8",
+            b"2001:db8:: /32",
+        ] {
+            let err = parse_line(text).unwrap_err();
+            assert!(
+                matches!(err, LineError::DetachedPrefix { .. }),
+                "{:?}: {err:?}",
+                String::from_utf8_lossy(text)
+            );
+        }
+        assert_eq!(
+            parse_line(b"7.0.0.0 /8 # x").unwrap_err().to_string(),
+            "\"7.0.0.0 /8\": prefix length separated from the address by whitespace \
+             (write ADDRESS/LENGTH without spaces)"
+        );
+        let e = read(b"1.2.3.4\n7.0.0.0 /8\n", &ReadOptions::default()).unwrap_err();
+        assert!(e.to_string().starts_with("blocked.txt:2: "), "{e}");
+        // A `/` further right is just another extra column.
+        assert_eq!(line(b"1.2.3.4 7 /x"), Some(Entry::V4(one4("1.2.3.4"))));
     }
 
     #[test]

@@ -48,6 +48,17 @@ pub struct LoadOptions {
     pub size: Option<u32>,
     /// Validate in the kernel but do not commit.
     pub dry_run: bool,
+    /// Merge overlapping and adjacent entries before loading (default). Without merging, the
+    /// entries are only sorted, and input that overlaps or repeats itself is refused by the
+    /// kernel (`EEXIST`) naming the element and its input line: nothing is committed.
+    pub merge: bool,
+    /// What to do when another writer changes the ruleset between the load reading it (the
+    /// sets and rules that exist) and committing: `None` sends no generation id, so the kernel
+    /// applies the transaction whatever changed; `Some(n)` sends the generation id read first,
+    /// so the kernel refuses a transaction built on a stale view (`ERESTART`, nothing
+    /// applied), and the load starts over at most `n` times before failing with "the ruleset
+    /// changed since its generation was read". Default `Some(3)`.
+    pub retries_on_generation_change: Option<u32>,
 }
 
 impl Default for LoadOptions {
@@ -63,6 +74,8 @@ impl Default for LoadOptions {
             timeout_ms: None,
             size: None,
             dry_run: false,
+            merge: true,
+            retries_on_generation_change: Some(3),
         }
     }
 }
@@ -101,6 +114,9 @@ pub struct Summary {
     pub reply: Duration,
     /// True when the kernel confirmed the commit (false for a dry run).
     pub committed: bool,
+    /// Replies that belonged to no message of this load (left over from earlier batches on the
+    /// socket) and were skipped; 0 in normal operation.
+    pub stale_replies: u64,
 }
 
 /// Errors of a load, each with the exit code the tool returns for it.
@@ -177,31 +193,51 @@ impl Loader {
         let families = families_for(entries, opts)?;
         self.v4.clear();
         self.v4.extend_from_slice(&entries.v4);
-        merge_v4(&mut self.v4);
         self.v6.clear();
         self.v6.extend_from_slice(&entries.v6);
-        merge_v6(&mut self.v6);
+        if opts.merge {
+            merge_v4(&mut self.v4);
+            merge_v6(&mut self.v6);
+        } else {
+            self.v4.sort_unstable_by_key(|r| (r.lo, r.hi));
+            self.v6.sort_unstable_by_key(|r| (r.lo, r.hi));
+        }
 
-        let existing = self.existing(opts, families)?;
-        self.tx.reset();
-        let elements = self
-            .encode(opts, families, &existing)
-            .map_err(|e| match e {
-                NftError::Invalid { .. } | NftError::Encode(_) => LoadError::Input(e.to_string()),
-                other => LoadError::Nft(other),
+        let (mut elements, mut encode) = (0, Duration::ZERO);
+        let (v4, v6) = (&self.v4, &self.v6);
+        let mut build = |nft: &mut Nftables, tx: &mut Transaction| -> Result<(), Attempt> {
+            let existing = existing(nft, opts, families).map_err(Attempt::Load)?;
+            elements = encode_load(tx, opts, families, &existing, v4, v6).map_err(|e| match e {
+                NftError::Invalid { .. } | NftError::Encode(_) => {
+                    Attempt::Load(LoadError::Input(e.to_string()))
+                }
+                other => Attempt::Load(LoadError::Nft(other)),
             })?;
-        let encode = start.elapsed();
-
-        let report = match self.nft.commit(&mut self.tx) {
+            encode = start.elapsed();
+            Ok(())
+        };
+        let result = match opts.retries_on_generation_change {
+            Some(retries) => self
+                .nft
+                .commit_with_generation_retry(&mut self.tx, retries, build),
+            None => (|| {
+                self.tx.reset();
+                self.tx.begin(None)?;
+                build(&mut self.nft, &mut self.tx)?;
+                Ok(self.nft.commit(&mut self.tx)?)
+            })(),
+        };
+        let report = match result {
             Ok(report) => report,
-            Err(NftError::Rejected(rejections)) => {
+            Err(Attempt::Commit(NftError::Rejected(rejections))) => {
                 return Err(LoadError::Rejected(self.explain(
                     entries,
                     opts,
                     &rejections,
                 )));
             }
-            Err(e) => return Err(LoadError::Nft(e)),
+            Err(Attempt::Commit(e)) => return Err(LoadError::Nft(e)),
+            Err(Attempt::Load(e)) => return Err(e),
         };
         Ok(self.summary(entries, elements, encode, &report))
     }
@@ -220,120 +256,8 @@ impl Loader {
             kernel: r.send.kernel_time,
             reply: r.reply_time,
             committed: r.confirmed,
+            stale_replies: r.stale,
         }
-    }
-
-    /// What already exists: the sets of each family, and which sets the chain's rules use.
-    fn existing(&mut self, opts: &LoadOptions, families: [bool; 2]) -> Result<Existing, LoadError> {
-        let mut found = Existing::default();
-        for ipv6 in [false, true] {
-            let name = opts.set_name(ipv6);
-            let table = opts.table.clone();
-            let mut props = None;
-            let result = self.nft.request(
-                msg_type(NFT_MSG_GETSET),
-                0,
-                opts.family,
-                |msg| {
-                    msg.put_strz(NFTA_SET_TABLE, &table)?;
-                    msg.put_strz(NFTA_SET_NAME, &name)
-                },
-                |msg| props = Some(set_properties(msg)),
-            );
-            let exists = ok_unless_missing(result)?;
-            found.stale_set[ipv6 as usize] = exists && !families[ipv6 as usize];
-            if let (true, Some(props)) = (families[ipv6 as usize], props) {
-                check_existing_set(opts, &name, ipv6, props)?;
-            }
-        }
-        if !opts.no_rule {
-            let (table, chain) = (opts.table.clone(), opts.chain.clone());
-            let lookups = &mut found.rule_lookups;
-            let result = self.nft.request(
-                msg_type(NFT_MSG_GETRULE),
-                NLM_F_DUMP,
-                opts.family,
-                |msg| {
-                    msg.put_strz(NFTA_RULE_TABLE, &table)?;
-                    msg.put_strz(NFTA_RULE_CHAIN, &chain)
-                },
-                |msg| lookups.extend(rule_lookup_sets(msg)),
-            );
-            ok_unless_missing(result)?;
-        }
-        Ok(found)
-    }
-
-    /// Writes the whole transaction; returns the number of set elements.
-    fn encode(
-        &mut self,
-        opts: &LoadOptions,
-        families: [bool; 2],
-        existing: &Existing,
-    ) -> Result<u64, NftError> {
-        let tx = &mut self.tx;
-        tx.begin(None)?;
-        tx.add_table(&Table::new(opts.family, opts.table.clone()))?;
-        if !opts.no_rule {
-            let chain = Chain::filter(
-                opts.family,
-                &opts.table,
-                &opts.chain,
-                opts.hook,
-                opts.priority,
-            );
-            tx.add_chain(&chain)?;
-        }
-        let mut elements = 0;
-        for ipv6 in [false, true] {
-            let name = opts.set_name(ipv6);
-            if !families[ipv6 as usize] {
-                if existing.stale_set[ipv6 as usize] {
-                    let target = SetTarget {
-                        family: opts.family,
-                        table: opts.table.clone(),
-                        set: name,
-                        id: None,
-                    };
-                    tx.flush_set(&target)?;
-                }
-                continue;
-            }
-            let key = if ipv6 {
-                KeyType::Ipv6Addr
-            } else {
-                KeyType::Ipv4Addr
-            };
-            let mut set = Set::new(opts.family, &opts.table, &name, key).interval();
-            set.size = opts.size;
-            set.timeout_ms = opts.timeout_ms;
-            let target = tx.add_set(&set)?;
-            tx.flush_set(&target)?;
-            let stats = if ipv6 {
-                tx.add_v6_intervals(&target, &self.v6)?
-            } else {
-                tx.add_v4_intervals(&target, &self.v4)?
-            };
-            elements += stats.elements;
-            if !opts.no_rule && !existing.rule_lookups.contains(&name) {
-                let set_ref = SetRef::NameAndId(name.clone(), target.id.unwrap_or(0));
-                let rule = Rule::saddr_in_set(
-                    opts.family,
-                    &opts.table,
-                    &opts.chain,
-                    set_ref,
-                    ipv6,
-                    Verdict::Drop,
-                );
-                tx.add_rule(&rule)?;
-            }
-        }
-        if opts.dry_run {
-            tx.dry_run()?;
-        } else {
-            tx.end()?;
-        }
-        Ok(elements)
     }
 
     /// Turns kernel rejections into lines an operator can act on, naming the input line of
@@ -349,11 +273,17 @@ impl Loader {
             .take(10)
             .map(|r| {
                 let mut line = r.to_string();
-                if let Some(origin) = r
-                    .key
-                    .as_deref()
-                    .and_then(|k| self.origin_of_key(entries, k))
-                {
+                let key = r.key.as_deref();
+                let overlap = key
+                    .filter(|_| !opts.merge && r.error.errno == libc::EEXIST)
+                    .and_then(|k| overlap_of_key(entries, k));
+                if let Some((own, other)) = overlap {
+                    line.push_str(&format!("; from input line {own}"));
+                    if let Some(other) = other {
+                        line.push_str(&format!(", which overlaps input line {other}"));
+                    }
+                    line.push_str(" (merging is off)");
+                } else if let Some(origin) = key.and_then(|k| self.origin_of_key(entries, k)) {
                     line.push_str(&format!("; from input line {origin}"));
                 }
                 if r.error.errno == libc::ENFILE {
@@ -390,6 +320,170 @@ impl Loader {
             .position(|e| e.lo <= range.hi && e.hi >= range.lo)?;
         entries.v6_origin(i)
     }
+}
+
+/// With merging off, for an element `key` the kernel refused as overlapping: the input line
+/// of the entry that starts at `key` (or ends just below it), and the line of another entry
+/// that overlaps that entry.
+fn overlap_of_key(entries: &Entries, key: &[u8]) -> Option<(Origin, Option<Origin>)> {
+    let v6 = key.len() == 16;
+    let k = match <[u8; 4]>::try_from(key) {
+        Ok(b) => u128::from(u32::from_be_bytes(b)),
+        Err(_) => u128::from_be_bytes(<[u8; 16]>::try_from(key).ok()?),
+    };
+    let ranges: Vec<(u128, u128)> = if v6 {
+        entries.v6.iter().map(|r| (r.lo, r.hi)).collect()
+    } else {
+        let wide = |r: &V4Range| (u128::from(r.lo), u128::from(r.hi));
+        entries.v4.iter().map(wide).collect()
+    };
+    let origin = |i| {
+        if v6 {
+            entries.v6_origin(i)
+        } else {
+            entries.v4_origin(i)
+        }
+    };
+    let own = ranges
+        .iter()
+        .position(|&(lo, hi)| lo == k || hi.checked_add(1) == Some(k))?;
+    let (lo, hi) = ranges[own];
+    let other = ranges
+        .iter()
+        .enumerate()
+        .find(|&(i, &(l, h))| i != own && l <= hi && h >= lo)
+        .and_then(|(i, _)| origin(i));
+    Some((origin(own)?, other))
+}
+
+/// Why one attempt of a load failed: before the commit (reading what exists, encoding) or in
+/// the commit itself, whose rejections are explained with the input's lines.
+enum Attempt {
+    Load(LoadError),
+    Commit(NftError),
+}
+
+impl From<NftError> for Attempt {
+    fn from(e: NftError) -> Self {
+        Attempt::Commit(e)
+    }
+}
+
+/// What already exists: the sets of each family, and which sets the chain's rules use.
+fn existing(
+    nft: &mut Nftables,
+    opts: &LoadOptions,
+    families: [bool; 2],
+) -> Result<Existing, LoadError> {
+    let mut found = Existing::default();
+    for ipv6 in [false, true] {
+        let name = opts.set_name(ipv6);
+        let table = opts.table.clone();
+        let mut props = None;
+        let result = nft.request(
+            msg_type(NFT_MSG_GETSET),
+            0,
+            opts.family,
+            |msg| {
+                msg.put_strz(NFTA_SET_TABLE, &table)?;
+                msg.put_strz(NFTA_SET_NAME, &name)
+            },
+            |msg| props = Some(set_properties(msg)),
+        );
+        let exists = ok_unless_missing(result)?;
+        found.stale_set[ipv6 as usize] = exists && !families[ipv6 as usize];
+        if let (true, Some(props)) = (families[ipv6 as usize], props) {
+            check_existing_set(opts, &name, ipv6, props)?;
+        }
+    }
+    if !opts.no_rule {
+        let (table, chain) = (opts.table.clone(), opts.chain.clone());
+        let lookups = &mut found.rule_lookups;
+        let result = nft.request(
+            msg_type(NFT_MSG_GETRULE),
+            NLM_F_DUMP,
+            opts.family,
+            |msg| {
+                msg.put_strz(NFTA_RULE_TABLE, &table)?;
+                msg.put_strz(NFTA_RULE_CHAIN, &chain)
+            },
+            |msg| lookups.extend(rule_lookup_sets(msg)),
+        );
+        ok_unless_missing(result)?;
+    }
+    Ok(found)
+}
+
+/// Writes the whole transaction after its BATCH_BEGIN; returns the number of set elements.
+fn encode_load(
+    tx: &mut Transaction,
+    opts: &LoadOptions,
+    families: [bool; 2],
+    existing: &Existing,
+    v4: &[V4Range],
+    v6: &[V6Range],
+) -> Result<u64, NftError> {
+    tx.add_table(&Table::new(opts.family, opts.table.clone()))?;
+    if !opts.no_rule {
+        let chain = Chain::filter(
+            opts.family,
+            &opts.table,
+            &opts.chain,
+            opts.hook,
+            opts.priority,
+        );
+        tx.add_chain(&chain)?;
+    }
+    let mut elements = 0;
+    for ipv6 in [false, true] {
+        let name = opts.set_name(ipv6);
+        if !families[ipv6 as usize] {
+            if existing.stale_set[ipv6 as usize] {
+                let target = SetTarget {
+                    family: opts.family,
+                    table: opts.table.clone(),
+                    set: name,
+                    id: None,
+                };
+                tx.flush_set(&target)?;
+            }
+            continue;
+        }
+        let key = if ipv6 {
+            KeyType::Ipv6Addr
+        } else {
+            KeyType::Ipv4Addr
+        };
+        let mut set = Set::new(opts.family, &opts.table, &name, key).interval();
+        set.size = opts.size;
+        set.timeout_ms = opts.timeout_ms;
+        let target = tx.add_set(&set)?;
+        tx.flush_set(&target)?;
+        let stats = if ipv6 {
+            tx.add_v6_intervals(&target, v6)?
+        } else {
+            tx.add_v4_intervals(&target, v4)?
+        };
+        elements += stats.elements;
+        if !opts.no_rule && !existing.rule_lookups.contains(&name) {
+            let set_ref = SetRef::NameAndId(name.clone(), target.id.unwrap_or(0));
+            let rule = Rule::saddr_in_set(
+                opts.family,
+                &opts.table,
+                &opts.chain,
+                set_ref,
+                ipv6,
+                Verdict::Drop,
+            );
+            tx.add_rule(&rule)?;
+        }
+    }
+    if opts.dry_run {
+        tx.dry_run()?;
+    } else {
+        tx.end()?;
+    }
+    Ok(elements)
 }
 
 /// What exists before a load.

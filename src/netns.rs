@@ -49,6 +49,18 @@ pub enum NetnsError {
         #[source]
         source: io::Error,
     },
+    /// The path exists but is not a network namespace (`setns(2)` answered `EINVAL`).
+    #[error(
+        "{path} is not a network namespace (setns: {source}); give a name under /run/netns \
+         (ip netns add NAME) or a path such as /proc/PID/ns/net"
+    )]
+    NotANamespace {
+        /// The path given.
+        path: PathBuf,
+        /// Why it failed.
+        #[source]
+        source: io::Error,
+    },
     /// `setns(2)` failed.
     #[error("cannot enter network namespace {path} (setns: {source}); run as root")]
     Setns {
@@ -65,9 +77,9 @@ impl NetnsError {
     pub fn raw_os_error(&self) -> Option<i32> {
         match self {
             NetnsError::Unshare(e) => e.raw_os_error(),
-            NetnsError::Open { source, .. } | NetnsError::Setns { source, .. } => {
-                source.raw_os_error()
-            }
+            NetnsError::Open { source, .. }
+            | NetnsError::NotANamespace { source, .. }
+            | NetnsError::Setns { source, .. } => source.raw_os_error(),
         }
     }
 }
@@ -93,6 +105,13 @@ pub fn enter_path(path: &Path) -> Result<(), NetnsError> {
     let rc = unsafe { libc::setns(file.as_raw_fd(), libc::CLONE_NEWNET) };
     if rc != 0 {
         let source = io::Error::last_os_error();
+        if source.raw_os_error() == Some(libc::EINVAL) {
+            // setns refuses a descriptor of anything but a namespace of the asked type.
+            return Err(NetnsError::NotANamespace {
+                path: path.into(),
+                source,
+            });
+        }
         return Err(NetnsError::Setns {
             path: path.into(),
             source,

@@ -12,18 +12,8 @@ use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use nlbatch::blocklist::{read_files, ReadOptions};
 use nlbatch::load::{LoadOptions, Loader};
 
-fn blocklists_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/realworld/blocklists");
-    assert!(
-        dir.is_dir(),
-        "real-world blocklists missing at {}",
-        dir.display()
-    );
-    dir
-}
-
 fn all_blocklists() -> Vec<String> {
-    let mut files: Vec<String> = std::fs::read_dir(blocklists_dir())
+    let mut files: Vec<String> = std::fs::read_dir(common::blocklists_dir())
         .unwrap()
         .map(|e| e.unwrap().path().to_string_lossy().into_owned())
         .collect();

@@ -98,6 +98,11 @@ impl NftError {
     }
 }
 
+/// True when the kernel refused a transaction because its generation id is stale (`ERESTART`).
+pub fn generation_changed(rejections: &[Rejection]) -> bool {
+    rejections.iter().any(|r| r.error.errno == libc::ERESTART)
+}
+
 fn describe_all(rejections: &[Rejection]) -> String {
     let mut text = String::new();
     for (i, r) in rejections.iter().take(5).enumerate() {
@@ -388,6 +393,45 @@ impl Nftables {
             object: "GETGEN reply".into(),
             reason: "no generation id".into(),
         })
+    }
+
+    /// Builds and commits a transaction that carries the ruleset's generation id, starting
+    /// over when the ruleset changed between reading it and committing.
+    ///
+    /// Each attempt reads the generation ([`Nftables::generation`]), resets `tx`, begins it
+    /// with that generation and calls `build` with this socket (to read whatever the
+    /// transaction depends on) and the transaction, which `build` fills and ends (or closes as
+    /// a dry run). When the kernel refuses the commit with `ERESTART` (another writer committed
+    /// since the generation was read; nothing of this transaction was applied), the attempt is
+    /// repeated, at most `retries` times. With `retries` 0, or when the retries are used up,
+    /// the `ERESTART` rejection is returned; it reads "the ruleset changed since its generation
+    /// was read".
+    ///
+    /// Errors of `build`, of reading the generation and of the commit are returned as `E`.
+    pub fn commit_with_generation_retry<E: From<NftError>>(
+        &mut self,
+        tx: &mut Transaction,
+        retries: u32,
+        mut build: impl FnMut(&mut Nftables, &mut Transaction) -> Result<(), E>,
+    ) -> Result<CommitReport, E> {
+        let mut attempt = 0;
+        loop {
+            let genid = self.generation()?;
+            tx.reset();
+            tx.begin(Some(genid))?;
+            build(self, tx)?;
+            match self.commit(tx) {
+                Err(NftError::Rejected(r)) if attempt < retries && generation_changed(&r) => {
+                    attempt += 1;
+                    log::debug!(
+                        "the ruleset changed since generation {genid} was read: attempt {} of {}",
+                        attempt + 1,
+                        retries + 1
+                    );
+                }
+                other => return Ok(other?),
+            }
+        }
     }
 
     /// Sends one request (a GET or a dump, with `flags` such as `NLM_F_DUMP`) built by `build`,

@@ -2,7 +2,21 @@
 //! independent oracle.
 #![allow(dead_code)]
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
+
+/// The real public blocklists beside the checkout (`../shared/data/realworld/blocklists`,
+/// described by its `SOURCES.md`); panics naming the directory when it is missing.
+pub fn blocklists_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/realworld/blocklists");
+    assert!(
+        dir.is_dir(),
+        "real-world blocklists missing at {}: tests read the lists described in \
+         shared/data/realworld/SOURCES.md from there",
+        dir.display()
+    );
+    dir
+}
 
 /// Runs `f` in a new thread moved into a fresh, private network namespace, so that nothing the
 /// test does reaches the host's firewall.
