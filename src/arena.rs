@@ -299,6 +299,52 @@ impl Arena {
         Ok(())
     }
 
+    /// The open region as a writer sees it: a pointer to its first byte and the bytes it may
+    /// hold before the current page is full (its length included).
+    ///
+    /// A writer that keeps its own length ([`crate::message::Message`] does, so that the hot
+    /// path touches no field of the arena) writes below `ptr + room` and reports its length
+    /// back with [`Arena::set_open_len`] before anything else reads or moves the region.
+    #[inline]
+    pub fn open_region(&mut self) -> (*mut u8, usize) {
+        // SAFETY: `open_start <= cur_cap`: the offset stays inside (or one past) the page.
+        let ptr = unsafe { self.cur.as_ptr().add(self.open_start) };
+        (ptr, self.cur_cap - self.open_start)
+    }
+
+    /// Records that the open region holds `len` bytes, all written by the caller below the
+    /// room given by [`Arena::open_region`].
+    ///
+    /// # Panics
+    ///
+    /// When `len` is beyond the room of the open region: a caller's bug.
+    #[inline]
+    pub fn set_open_len(&mut self, len: usize) {
+        assert!(
+            len <= self.cur_cap - self.open_start,
+            "open region beyond its page"
+        );
+        self.cur_len = self.open_start + len;
+    }
+
+    /// Slow path of a writer that keeps its own length: the open region holds `len` bytes and
+    /// needs `n` more. Moves it whole to a fresh page, as [`Arena::reserve`] does, and returns
+    /// the new [`Arena::open_region`].
+    #[cold]
+    #[inline(never)]
+    pub fn grow_open(
+        &mut self,
+        len: usize,
+        n: usize,
+        message: u32,
+    ) -> Result<(*mut u8, usize), ArenaError> {
+        self.set_open_len(len);
+        if self.cur_cap - self.cur_len < n {
+            self.move_open(n, message)?;
+        }
+        Ok(self.open_region())
+    }
+
     /// Slow path of [`Arena::reserve`]: a new page that holds the open region plus `n` bytes.
     #[cold]
     fn move_open(&mut self, n: usize, message: u32) -> Result<(), ArenaError> {

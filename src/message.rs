@@ -69,7 +69,7 @@ pub const NLMSG_DONE: u16 = 3;
 pub const NLMSG_MIN_TYPE: u16 = 0x10;
 
 /// Rounds `len` up to the netlink alignment of 4 bytes.
-#[inline]
+#[inline(always)]
 pub const fn align(len: usize) -> usize {
     (len + 3) & !3
 }
@@ -80,7 +80,7 @@ pub const fn align(len: usize) -> usize {
 /// # Safety
 ///
 /// `dst` must be valid for writing `src.len()` bytes and must not overlap `src`.
-#[inline]
+#[inline(always)]
 unsafe fn copy_small(src: &[u8], dst: *mut u8) {
     let (n, p) = (src.len(), src.as_ptr());
     // SAFETY (every block below): reads stay inside `src` and writes inside `dst`'s `n` bytes;
@@ -113,35 +113,39 @@ unsafe fn copy_small(src: &[u8], dst: *mut u8) {
 /// True when `bytes` holds a zero byte. Names are short: up to 16 bytes are tested as two
 /// overlapping words (a word has a zero byte when `(w - 0x01..01) & !w & 0x80..80` is not
 /// zero), longer ones with `memchr`.
-#[inline]
+#[inline(always)]
 fn has_nul(b: &[u8]) -> bool {
+    #[inline(always)]
+    fn zero32(w: u32) -> bool {
+        w.wrapping_sub(0x0101_0101) & !w & 0x8080_8080 != 0
+    }
+    #[inline(always)]
+    fn zero64(w: u64) -> bool {
+        w.wrapping_sub(0x0101_0101_0101_0101) & !w & 0x8080_8080_8080_8080 != 0
+    }
     let n = b.len();
-    let zero32 = |w: u32| w.wrapping_sub(0x0101_0101) & !w & 0x8080_8080 != 0;
-    let zero64 = |w: u64| w.wrapping_sub(0x0101_0101_0101_0101) & !w & 0x8080_8080_8080_8080 != 0;
-    let word32 = |at: usize| u32::from_ne_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
-    let word64 = |at: usize| {
-        u64::from_ne_bytes([
-            b[at],
-            b[at + 1],
-            b[at + 2],
-            b[at + 3],
-            b[at + 4],
-            b[at + 5],
-            b[at + 6],
-            b[at + 7],
-        ])
-    };
     match n {
         0 => false,
         1..=3 => b[0] == 0 || b[n / 2] == 0 || b[n - 1] == 0,
-        4..=7 => zero32(word32(0)) || zero32(word32(n - 4)),
-        8..=16 => zero64(word64(0)) || zero64(word64(n - 8)),
+        4..=7 => {
+            let head = u32::from_ne_bytes([b[0], b[1], b[2], b[3]]);
+            let tail = u32::from_ne_bytes([b[n - 4], b[n - 3], b[n - 2], b[n - 1]]);
+            zero32(head) || zero32(tail)
+        }
+        8..=16 => {
+            let word = |at: usize| {
+                let mut w = [0u8; 8];
+                w.copy_from_slice(&b[at..at + 8]);
+                u64::from_ne_bytes(w)
+            };
+            zero64(word(0)) || zero64(word(n - 8))
+        }
         _ => b.contains(&0),
     }
 }
 
 /// The 4-byte header of an attribute (`nla_len`, `nla_type`), in host order.
-#[inline]
+#[inline(always)]
 fn hdr_word(len: u16, attr_type: u16) -> [u8; 4] {
     let (l, t) = (len.to_ne_bytes(), attr_type.to_ne_bytes());
     [l[0], l[1], t[0], t[1]]
@@ -258,8 +262,14 @@ impl Batch {
         header[12..16].copy_from_slice(&port_id.to_ne_bytes());
         // SAFETY: `reserve` returned room for `NLMSG_HDRLEN` bytes at `ptr`.
         unsafe { std::ptr::copy_nonoverlapping(header.as_ptr(), ptr, NLMSG_HDRLEN) };
+        // The header is the whole open region: it starts at `ptr`.
+        let (base, room) = self.arena.open_region();
+        debug_assert_eq!(base, ptr);
         Ok(Message {
             batch: self,
+            base,
+            len: NLMSG_HDRLEN,
+            room,
             done: false,
         })
     }
@@ -384,9 +394,20 @@ pub struct Nest {
 }
 
 /// A message being written. Dropping it unfinished removes it from the batch.
+///
+/// The message keeps its own write position (`base`, `len`, `room`) while it is open, so
+/// that writing an attribute is a compare, a few stores and an add, with no field of the
+/// arena read or written; the arena learns the length when the message is finished, dropped
+/// or moved to a fresh page.
 #[derive(Debug)]
 pub struct Message<'a> {
     batch: &'a mut Batch,
+    /// First byte of the message, in the current page.
+    base: *mut u8,
+    /// Bytes written so far.
+    len: usize,
+    /// Bytes the message may hold before the page is full.
+    room: usize,
     done: bool,
 }
 
@@ -404,9 +425,9 @@ impl Message<'_> {
     }
 
     /// Bytes written so far, header included.
-    #[inline]
+    #[inline(always)]
     pub fn len(&self) -> usize {
-        self.batch.arena.open_len()
+        self.len
     }
 
     /// Always false: a message holds at least its header.
@@ -416,15 +437,39 @@ impl Message<'_> {
 
     /// The bytes written so far (`nlmsg_len` is filled in by [`Message::finish`]).
     pub fn bytes(&mut self) -> &[u8] {
-        self.batch.arena.open_mut()
+        // SAFETY: the `len` bytes at `base` were written through `reserve` and lie inside the
+        // current page; `&mut self` keeps them from changing while they are borrowed.
+        unsafe { std::slice::from_raw_parts(self.base, self.len) }
+    }
+
+    /// Room for `n` more bytes at the end of the message: where they go. The caller must write
+    /// all `n` bytes before the message is read back or finished.
+    #[inline(always)]
+    fn reserve(&mut self, n: usize) -> Result<*mut u8, EncodeError> {
+        if self.room - self.len < n {
+            let index = self.batch.count;
+            let (base, room) = self.batch.arena.grow_open(self.len, n, index)?;
+            self.base = base;
+            self.room = room;
+        }
+        // SAFETY: `len + n <= room`, checked above or made so by `grow_open`: the offset stays
+        // inside the current page.
+        let ptr = unsafe { self.base.add(self.len) };
+        self.len += n;
+        Ok(ptr)
+    }
+
+    /// Shortens the message to `len` bytes (rolls back what came after).
+    #[inline(always)]
+    fn truncate(&mut self, len: usize) {
+        self.len = self.len.min(len);
     }
 
     /// Appends `data` and zero padding to the next 4-byte boundary.
-    #[inline]
+    #[inline(always)]
     fn append(&mut self, data: &[u8]) -> Result<(), EncodeError> {
         let padded = align(data.len());
-        let index = self.batch.count;
-        let ptr = self.batch.arena.reserve(padded, index)?;
+        let ptr = self.reserve(padded)?;
         // SAFETY: `reserve` returned room for `padded >= data.len()` bytes at `ptr`, in a page
         // that `data` (a caller's slice) cannot overlap; the padding is zeroed after it.
         unsafe {
@@ -435,14 +480,14 @@ impl Message<'_> {
     }
 
     /// Writes the family header (for nfnetlink, the 4-byte `nfgenmsg`), padded to 4 bytes.
-    #[inline]
+    #[inline(always)]
     pub fn family_header(&mut self, header: &[u8]) -> Result<(), EncodeError> {
         self.append(header)
     }
 
     /// Writes one attribute in a single reservation: header, `payload` and, after it,
     /// `extra_zeros` zero bytes (a string's NUL) and zero padding to 4 bytes.
-    #[inline]
+    #[inline(always)]
     fn put_attr(
         &mut self,
         attr_type: u16,
@@ -455,8 +500,7 @@ impl Message<'_> {
             return Err(EncodeError::AttrTooLong { attr_type, len });
         }
         let padded = align(len);
-        let index = self.batch.count;
-        let ptr = self.batch.arena.reserve(padded, index)?;
+        let ptr = self.reserve(padded)?;
         // SAFETY: `reserve` returned room for `padded >= len >= NLA_HDRLEN` bytes at `ptr`, in
         // a page that `payload` (a caller's slice) cannot overlap. The last 4-byte word is
         // zeroed first; the header and the payload are written over it, so the `extra_zeros`
@@ -471,7 +515,7 @@ impl Message<'_> {
     }
 
     /// Attribute with a fixed-size payload of `N` bytes, in one reservation.
-    #[inline]
+    #[inline(always)]
     fn put_fixed<const N: usize>(
         &mut self,
         attr_type: u16,
@@ -479,8 +523,7 @@ impl Message<'_> {
     ) -> Result<(), EncodeError> {
         let len = NLA_HDRLEN + N;
         let padded = align(len);
-        let index = self.batch.count;
-        let ptr = self.batch.arena.reserve(padded, index)?;
+        let ptr = self.reserve(padded)?;
         // SAFETY: `reserve` returned room for `padded` bytes at `ptr`; the last word is zeroed,
         // then the header and the `N` payload bytes are written, covering the whole room.
         unsafe {
@@ -492,7 +535,7 @@ impl Message<'_> {
     }
 
     /// Attribute with raw bytes as payload, padded with zeros.
-    #[inline]
+    #[inline(always)]
     pub fn put(&mut self, attr_type: u16, payload: &[u8]) -> Result<(), EncodeError> {
         self.put_attr(attr_type, payload, 0)
     }
@@ -502,7 +545,7 @@ impl Message<'_> {
     /// in one reservation; the same bytes as `begin_nest` for each, `put`, then `end_nest` for
     /// each. Every nest gets `NLA_F_NESTED`. This is the shape of a set element
     /// (`element { KEY { VALUE } }`), and the fast path for long element lists.
-    #[inline]
+    #[inline(always)]
     pub fn put_nested(
         &mut self,
         nests: &[u16],
@@ -518,8 +561,7 @@ impl Message<'_> {
                 len: total,
             });
         }
-        let index = self.batch.count;
-        let ptr = self.batch.arena.reserve(total, index)?;
+        let ptr = self.reserve(total)?;
         let mut at = 0;
         for &nest in nests {
             let header = hdr_word((total - at) as u16, nest | NLA_F_NESTED);
@@ -541,63 +583,63 @@ impl Message<'_> {
     }
 
     /// Attribute without payload (a flag).
-    #[inline]
+    #[inline(always)]
     pub fn put_flag(&mut self, attr_type: u16) -> Result<(), EncodeError> {
         self.put(attr_type, &[])
     }
 
     /// `u8` attribute.
-    #[inline]
+    #[inline(always)]
     pub fn put_u8(&mut self, attr_type: u16, value: u8) -> Result<(), EncodeError> {
         self.put_fixed(attr_type, [value])
     }
 
     /// `u16` attribute in host byte order.
-    #[inline]
+    #[inline(always)]
     pub fn put_u16(&mut self, attr_type: u16, value: u16) -> Result<(), EncodeError> {
         self.put_fixed(attr_type, value.to_ne_bytes())
     }
 
     /// `u32` attribute in host byte order.
-    #[inline]
+    #[inline(always)]
     pub fn put_u32(&mut self, attr_type: u16, value: u32) -> Result<(), EncodeError> {
         self.put_fixed(attr_type, value.to_ne_bytes())
     }
 
     /// `u64` attribute in host byte order.
-    #[inline]
+    #[inline(always)]
     pub fn put_u64(&mut self, attr_type: u16, value: u64) -> Result<(), EncodeError> {
         self.put_fixed(attr_type, value.to_ne_bytes())
     }
 
     /// `u16` attribute in big-endian (network) byte order.
-    #[inline]
+    #[inline(always)]
     pub fn put_be16(&mut self, attr_type: u16, value: u16) -> Result<(), EncodeError> {
         self.put_fixed(attr_type, value.to_be_bytes())
     }
 
     /// `u32` attribute in big-endian (network) byte order, as nf_tables wants every integer.
-    #[inline]
+    #[inline(always)]
     pub fn put_be32(&mut self, attr_type: u16, value: u32) -> Result<(), EncodeError> {
         self.put_fixed(attr_type, value.to_be_bytes())
     }
 
     /// `u64` attribute in big-endian (network) byte order.
-    #[inline]
+    #[inline(always)]
     pub fn put_be64(&mut self, attr_type: u16, value: u64) -> Result<(), EncodeError> {
         self.put_fixed(attr_type, value.to_be_bytes())
     }
 
     /// NUL-terminated string attribute. Fails on a string that contains a NUL byte, leaving
     /// the message as it was.
-    #[inline]
+    #[inline(always)]
     pub fn put_strz(&mut self, attr_type: u16, value: &str) -> Result<(), EncodeError> {
         let before = self.len();
         self.put_attr(attr_type, value.as_bytes(), 1)?;
         // Checked after the copy, on bytes already in cache: names are short, and a failure
         // only rolls the attribute back.
         if has_nul(value.as_bytes()) {
-            self.batch.arena.truncate_open(before);
+            self.truncate(before);
             let attr_type = attr_type & NLA_TYPE_MASK;
             return Err(EncodeError::NulInString { attr_type });
         }
@@ -605,7 +647,7 @@ impl Message<'_> {
     }
 
     /// Opens a nest of `attr_type`; `NLA_F_NESTED` is OR-ed into the type.
-    #[inline]
+    #[inline(always)]
     pub fn begin_nest(&mut self, attr_type: u16) -> Result<Nest, EncodeError> {
         let offset = self.len();
         let attr_type = attr_type | NLA_F_NESTED;
@@ -616,7 +658,7 @@ impl Message<'_> {
     }
 
     /// Bytes the nest holds so far, its header included.
-    #[inline]
+    #[inline(always)]
     pub fn nest_len(&self, nest: &Nest) -> usize {
         self.len() - nest.offset
     }
@@ -626,32 +668,45 @@ impl Message<'_> {
     /// Fails with [`EncodeError::AttrTooLong`] when the nest holds more than [`NLA_MAX_LEN`]
     /// bytes; the nest then stays open, so the caller can [`Message::rollback`] to a mark taken
     /// inside it and close it again.
-    #[inline]
+    ///
+    /// # Panics
+    ///
+    /// When the nest is not inside the message (rolled back past, or from another message):
+    /// a caller's bug, never input-dependent.
+    #[inline(always)]
     pub fn end_nest(&mut self, nest: Nest) -> Result<(), EncodeError> {
+        assert!(
+            nest.offset + NLA_HDRLEN <= self.len,
+            "nest outside the message"
+        );
         let len = self.nest_len(&nest);
         if len > NLA_MAX_LEN {
             let attr_type = nest.attr_type & NLA_TYPE_MASK;
             return Err(EncodeError::AttrTooLong { attr_type, len });
         }
-        self.batch.arena.patch_open_u16(nest.offset, len as u16);
+        // SAFETY: checked just above: the nest's length field lies inside the written bytes.
+        unsafe {
+            let at = self.base.add(nest.offset);
+            std::ptr::write_unaligned(at.cast::<[u8; 2]>(), (len as u16).to_ne_bytes());
+        }
         Ok(())
     }
 
     /// Removes an open nest and everything written inside it.
     pub fn cancel_nest(&mut self, nest: Nest) {
-        self.batch.arena.truncate_open(nest.offset);
+        self.truncate(nest.offset);
     }
 
     /// The current position, to return to with [`Message::rollback`].
-    #[inline]
+    #[inline(always)]
     pub fn mark(&self) -> Mark {
         Mark(self.len())
     }
 
     /// Removes everything written after `mark`. Nests opened after it must not be used again.
-    #[inline]
+    #[inline(always)]
     pub fn rollback(&mut self, mark: Mark) {
-        self.batch.arena.truncate_open(mark.0);
+        self.truncate(mark.0);
     }
 
     /// Writes `nlmsg_len` and adds the message to the batch; returns its seq.
@@ -659,11 +714,13 @@ impl Message<'_> {
     /// Fails when the message exceeds the 32-bit length or the batch would exceed the largest
     /// datagram ([`ArenaError::TooLarge`]); the message is then removed and the batch is
     /// unchanged.
-    #[inline]
+    #[inline(always)]
     pub fn finish(mut self) -> Result<u32, EncodeError> {
         let len = self.len();
         let len32 = u32::try_from(len).map_err(|_| EncodeError::MessageTooLong { len })?;
-        self.batch.arena.open_mut()[..4].copy_from_slice(&len32.to_ne_bytes());
+        // SAFETY: the message holds at least its 16-byte header at `base`.
+        unsafe { std::ptr::write_unaligned(self.base.cast::<[u8; 4]>(), len32.to_ne_bytes()) };
+        self.batch.arena.set_open_len(len);
         self.batch.arena.finish_open()?;
         self.done = true;
         let seq = self.batch.next_seq();
@@ -673,9 +730,10 @@ impl Message<'_> {
 }
 
 impl Drop for Message<'_> {
+    #[inline(always)]
     fn drop(&mut self) {
         if !self.done {
-            self.batch.arena.truncate_open(0);
+            self.batch.arena.set_open_len(0);
         }
     }
 }

@@ -891,6 +891,7 @@ impl Expr {
     }
 
     /// Writes the expression as one element of a rule's expression list.
+    #[inline(always)]
     pub fn encode(&self, msg: &mut Message<'_>) -> Result<(), EncodeError> {
         let elem = msg.begin_nest(NFTA_LIST_ELEM)?;
         match self.wire_name() {
@@ -908,6 +909,7 @@ impl Expr {
     }
 
     /// Writes the attributes inside `NFTA_EXPR_DATA`, in nft's order.
+    #[inline(always)]
     fn encode_data(&self, msg: &mut Message<'_>) -> Result<(), EncodeError> {
         match self {
             Expr::Payload {
@@ -1862,6 +1864,7 @@ impl Rule {
 
     /// Writes the rule's attributes after the family header, in nft's order: table, chain,
     /// handle (replace), expressions, position, userdata.
+    #[inline(always)]
     pub fn encode(&self, msg: &mut Message<'_>) -> Result<(), EncodeError> {
         msg.put_strz(NFTA_RULE_TABLE, &self.table)?;
         msg.put_strz(NFTA_RULE_CHAIN, &self.chain)?;
