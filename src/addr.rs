@@ -14,7 +14,8 @@
 //!   `10.0.0.0/24`, which is what `nft` and iptables-style tools do.
 //! - **Prefix length `/0`** is accepted and means the whole address family.
 //! - **Prefix length too long** (`/33` for IPv4, `/129` for IPv6) is an error that names the
-//!   maximum for the family. A prefix length must be written as decimal digits only.
+//!   maximum for the family. A prefix length must be written as decimal digits only, without
+//!   leading zeros (`/08` is refused, like `010.1.1.1`).
 //! - **Reversed range** (`1.2.3.9-1.2.3.4`, end below start) is an error, not silently swapped.
 //! - **Mixed families** in a range (`1.2.3.4-::1`) is an error.
 //! - **IPv6 zone ids** (`fe80::1%eth0`) are refused: a zone names a link on one host and has no
@@ -90,6 +91,13 @@ pub enum AddrError {
         /// The offending text.
         text: String,
     },
+    /// A prefix length written with leading zeros, such as `1.2.3.0/08`, refused as IPv4
+    /// addresses with leading zeros are.
+    #[error("{text:?}: prefix length with leading zeros refused")]
+    PrefixLeadingZeros {
+        /// The offending text.
+        text: String,
+    },
     /// The prefix length exceeds the address width of the family.
     #[error("{text:?}: prefix length too long: {family} allows at most /{max}")]
     PrefixTooLong {
@@ -122,6 +130,7 @@ impl AddrError {
             | AddrError::LeadingZeros { text }
             | AddrError::ZoneId { text }
             | AddrError::BadPrefixLength { text }
+            | AddrError::PrefixLeadingZeros { text }
             | AddrError::PrefixTooLong { text, .. }
             | AddrError::ReversedRange { text }
             | AddrError::MixedFamilies { text } => text,
@@ -239,6 +248,11 @@ fn parse_prefix(addr: &str, len: &str, whole: &str) -> Result<Entry, AddrError> 
     let addr = parse_addr(addr, whole)?;
     if len.is_empty() || !len.bytes().all(|b| b.is_ascii_digit()) {
         return Err(AddrError::BadPrefixLength {
+            text: excerpt(whole),
+        });
+    }
+    if len.len() > 1 && len.starts_with('0') {
+        return Err(AddrError::PrefixLeadingZeros {
             text: excerpt(whole),
         });
     }
@@ -554,6 +568,11 @@ mod tests {
             parse_entry("1.2.3.0/x").unwrap_err().to_string(),
             "\"1.2.3.0/x\": prefix length is not a decimal number"
         );
+        assert_eq!(
+            parse_entry("1.2.3.0/08").unwrap_err().to_string(),
+            "\"1.2.3.0/08\": prefix length with leading zeros refused"
+        );
+        assert!(parse_entry("1.2.3.0/0").is_ok());
     }
 
     #[test]

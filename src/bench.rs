@@ -1345,6 +1345,7 @@ pub fn row(r: &CaseResult) -> String {
     let outcome = match &s.error {
         Some(e) => format!("failed: {}", e.chars().take(150).collect::<String>()),
         None if s.committed => "committed".into(),
+        None if s.kernel_ms.is_none() => "encoded only".into(),
         None => "not confirmed".into(),
     };
     let label = if r.case.label == "main" {

@@ -28,13 +28,18 @@
 
 use std::fmt;
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::sync::Arc;
 
 use crate::addr::{self, AddrError, Entry, EXCERPT_CHARS};
 
 /// The UTF-8 encoding of U+FEFF, the byte order mark.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The longest line the reader holds in memory: 16 MiB. A longer one (an endless stream such
+/// as `/dev/zero`, or a file that is not a list) is an error naming its line, read no further
+/// than this, so memory stays bounded whatever the input.
+pub const MAX_LINE_BYTES: usize = 16 << 20;
 
 /// Where an input item came from: file name (as given, `-` for standard input) and 1-based line.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -67,6 +72,12 @@ pub enum LineError {
     #[error("{text:?}: line contains a NUL byte")]
     Nul {
         /// An excerpt of the line.
+        text: String,
+    },
+    /// The line is longer than [`MAX_LINE_BYTES`]; only its start was read.
+    #[error("{text:?}: line longer than {max} bytes: not an address list", max = MAX_LINE_BYTES)]
+    TooLong {
+        /// An excerpt of the line's start.
         text: String,
     },
     /// The column after the entry starts with `/`: a prefix length cut off from its address
@@ -310,24 +321,53 @@ pub fn read_list<R: BufRead>(
     into.files.push(file.clone());
     let mut buf = Vec::new();
     let mut line_no = 0u64;
+    let io = |source| ListError::Io {
+        file: file.clone(),
+        source,
+    };
     loop {
         buf.clear();
+        let limit = MAX_LINE_BYTES as u64 + 1;
         let read = reader
+            .by_ref()
+            .take(limit)
             .read_until(b'\n', &mut buf)
-            .map_err(|source| ListError::Io {
-                file: file.clone(),
-                source,
-            })?;
+            .map_err(io)?;
         if read == 0 {
             return Ok(());
         }
         line_no += 1;
         into.lines += 1;
+        let too_long = buf.len() > MAX_LINE_BYTES && buf.last() != Some(&b'\n');
+        if too_long {
+            buf.truncate(EXCERPT_CHARS * 4);
+        }
+        if too_long && opts.skip_invalid {
+            // Skip the rest of the line in bounded pieces; it is reported from its start.
+            let mut rest = Vec::new();
+            loop {
+                rest.clear();
+                reader
+                    .by_ref()
+                    .take(limit)
+                    .read_until(b'\n', &mut rest)
+                    .map_err(io)?;
+                if rest.is_empty() || rest.last() == Some(&b'\n') {
+                    break;
+                }
+            }
+        }
         let mut line = buf.as_slice();
         if line_no == 1 {
             line = line.strip_prefix(BOM).unwrap_or(line);
         }
-        match parse_line(line) {
+        let parsed = if too_long {
+            let text = excerpt_bytes(trim_bytes(line));
+            Err(LineError::TooLong { text })
+        } else {
+            parse_line(line)
+        };
+        match parsed {
             Ok(None) => {}
             Ok(Some(Entry::V4(r))) => {
                 note_line(&mut into.v4_lines, into.v4.len(), file_index, line_no);

@@ -29,3 +29,8 @@ pub mod netns;
 pub mod nft;
 pub mod reply;
 pub mod socket;
+
+/// The README's library example, compiled as a doctest so that it cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

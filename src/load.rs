@@ -21,8 +21,8 @@ use crate::decode::MessageView;
 use crate::message::{BatchConfig, NLM_F_DUMP};
 use crate::nft::wire::*;
 use crate::nft::{
-    Chain, CommitReport, Family, Hook, KeyType, NftError, Nftables, Rejection, Rule, Set, SetRef,
-    SetTarget, Table, Transaction, Verdict,
+    Chain, ChainInfo, CommitReport, Family, Hook, KeyType, NftError, Nftables, Rejection, Rule,
+    Set, SetInfo, SetRef, SetTarget, Table, Transaction, Verdict,
 };
 
 /// What to load into, and how.
@@ -154,6 +154,9 @@ impl LoadError {
     }
 }
 
+/// The most kernel errors a failed load lists one by one; the rest are counted.
+const MAX_ERRORS_SHOWN: usize = 10;
+
 /// One socket and one transaction, reused for every load.
 #[derive(Debug)]
 pub struct Loader {
@@ -268,9 +271,23 @@ impl Loader {
         opts: &LoadOptions,
         rejections: &[Rejection],
     ) -> Vec<String> {
-        rejections
+        // Once a set is full, the kernel goes on through the later messages and refuses some
+        // of their elements as existing ones: with merged input (no overlaps) those errors
+        // follow from the full set and are counted, not listed.
+        let first_full = rejections
             .iter()
-            .take(10)
+            .find(|r| r.error.errno == libc::ENFILE)
+            .map(|r| r.error.index);
+        let follows_full = |r: &Rejection| {
+            opts.merge
+                && r.error.errno == libc::EEXIST
+                && first_full.is_some_and(|full| r.error.index > full)
+        };
+        let listed: Vec<&Rejection> = rejections.iter().filter(|r| !follows_full(r)).collect();
+        let consequences = rejections.len() - listed.len();
+        let mut lines: Vec<String> = listed
+            .iter()
+            .take(MAX_ERRORS_SHOWN)
             .map(|r| {
                 let mut line = r.to_string();
                 let key = r.key.as_deref();
@@ -295,7 +312,23 @@ impl Loader {
                 }
                 line
             })
-            .collect()
+            .collect();
+        if listed.len() > MAX_ERRORS_SHOWN {
+            lines.push(format!(
+                "... and {} more errors",
+                listed.len() - MAX_ERRORS_SHOWN
+            ));
+        }
+        if consequences > 0 {
+            let (noun, verb) = match consequences {
+                1 => ("error", "follows"),
+                _ => ("errors", "follow"),
+            };
+            lines.push(format!(
+                "{consequences} later {noun} (File exists) {verb} from the full set, not listed"
+            ));
+        }
+        lines
     }
 
     /// The input line of the first entry that the element `key` (a range start, or the
@@ -369,34 +402,36 @@ impl From<NftError> for Attempt {
     }
 }
 
-/// What already exists: the sets of each family, and which sets the chain's rules use.
+/// What already exists: the sets of each family, the chain, and which sets the chain's rules
+/// use. Refuses, before anything is sent, a set or a chain that the load cannot take over.
 fn existing(
     nft: &mut Nftables,
     opts: &LoadOptions,
     families: [bool; 2],
 ) -> Result<Existing, LoadError> {
     let mut found = Existing::default();
+    let sets = nft
+        .list_sets(Some(opts.family), Some(&opts.table))
+        .map_err(LoadError::Nft)?;
     for ipv6 in [false, true] {
         let name = opts.set_name(ipv6);
-        let table = opts.table.clone();
-        let mut props = None;
-        let result = nft.request(
-            msg_type(NFT_MSG_GETSET),
-            0,
-            opts.family,
-            |msg| {
-                msg.put_strz(NFTA_SET_TABLE, &table)?;
-                msg.put_strz(NFTA_SET_NAME, &name)
-            },
-            |msg| props = Some(set_properties(msg)),
-        );
-        let exists = ok_unless_missing(result)?;
-        found.stale_set[ipv6 as usize] = exists && !families[ipv6 as usize];
-        if let (true, Some(props)) = (families[ipv6 as usize], props) {
-            check_existing_set(opts, &name, ipv6, props)?;
+        let Some(set) = sets.iter().find(|s| s.name == name) else {
+            continue;
+        };
+        found.stale_set[ipv6 as usize] = !families[ipv6 as usize];
+        if families[ipv6 as usize] {
+            check_existing_set(opts, ipv6, set)?;
         }
     }
     if !opts.no_rule {
+        let chains = match nft.list_chains(Some(opts.family), Some(&opts.table)) {
+            Err(e) if e.errno() == Some(libc::ENOENT) => Vec::new(),
+            other => other.map_err(LoadError::Nft)?,
+        };
+        if let Some(chain) = chains.iter().find(|c| c.name == opts.chain) {
+            check_existing_chain(opts, chain)?;
+            found.chain = true;
+        }
         let (table, chain) = (opts.table.clone(), opts.chain.clone());
         let lookups = &mut found.rule_lookups;
         let result = nft.request(
@@ -424,7 +459,8 @@ fn encode_load(
     v6: &[V6Range],
 ) -> Result<u64, NftError> {
     tx.add_table(&Table::new(opts.family, opts.table.clone()))?;
-    if !opts.no_rule {
+    // An existing chain is left as it is (its policy stays the operator's).
+    if !opts.no_rule && !existing.chain {
         let chain = Chain::filter(
             opts.family,
             &opts.table,
@@ -491,65 +527,99 @@ fn encode_load(
 struct Existing {
     /// Per family (v4, v6): a set from an earlier load exists.
     stale_set: [bool; 2],
+    /// The base chain exists (and was checked to be the one this load would make).
+    chain: bool,
     /// Names of the sets the chain's rules look up.
     rule_lookups: Vec<String>,
 }
 
-/// Flags, key type and declared size of a set, from a NEWSET message of a GETSET reply.
-fn set_properties(msg: &MessageView<'_>) -> (u32, u32, Option<u32>) {
-    let (mut flags, mut key_type, mut size) = (0, 0, None);
-    for attr in msg.attrs(NFGENMSG_LEN).flatten() {
-        match attr.kind() {
-            NFTA_SET_FLAGS => flags = attr.be32().unwrap_or(0),
-            NFTA_SET_KEY_TYPE => key_type = attr.be32().unwrap_or(0),
-            NFTA_SET_DESC => {
-                let desc = attr.nested().flatten();
-                size = desc
-                    .filter(|a| a.kind() == NFTA_SET_DESC_SIZE)
-                    .find_map(|a| a.be32());
-            }
-            _ => {}
-        }
-    }
-    (flags, key_type, size.filter(|&s| s != 0))
-}
-
 /// Refuses, before anything is sent, a load into an existing set that differs from what the
-/// load would make: the kernel keeps an existing set's type and flags, and applies a new
-/// declared size only at commit, after the elements were checked against the old one.
-fn check_existing_set(
-    opts: &LoadOptions,
-    name: &str,
-    ipv6: bool,
-    (flags, key_type, size): (u32, u32, Option<u32>),
-) -> Result<(), LoadError> {
+/// load would make: the kernel keeps an existing set's type and flags, applies a new declared
+/// size only at commit, after the elements were checked against the old one, and gives the
+/// elements added in the same transaction the old default timeout.
+fn check_existing_set(opts: &LoadOptions, ipv6: bool, set: &SetInfo) -> Result<(), LoadError> {
     let key = if ipv6 {
         KeyType::Ipv6Addr
     } else {
         KeyType::Ipv4Addr
     };
-    let object = format!("set {} {} {name}", opts.family.name(), opts.table);
-    if flags & NFT_SET_INTERVAL == 0 || key_type != key.id() {
+    let object = format!("set {} {} {}", opts.family.name(), opts.table, set.name);
+    let delete_first = format!(
+        "delete the table first (nft delete table {} {})",
+        opts.family.name(),
+        opts.table
+    );
+    let timeout_flag = opts.timeout_ms.map_or(0, |_| NFT_SET_TIMEOUT);
+    if set.flags & NFT_SET_INTERVAL == 0
+        || set.key_type != key.id()
+        || set.flags & NFT_SET_TIMEOUT != timeout_flag
+    {
         return Err(LoadError::Input(format!(
-            "{object} already exists with other properties (key type {key_type}, flags \
-             {flags:#x}; a load needs type {} with flags interval): delete it or choose \
-             another --set",
-            key.name()
+            "{object} already exists with other properties (key type {}, flags {:#x}; this \
+             load needs type {} with flags {}): the kernel cannot change them. Delete it, \
+             choose another --set, or {delete_first}",
+            set.key_type,
+            set.flags,
+            key.name(),
+            if timeout_flag != 0 {
+                "interval, timeout"
+            } else {
+                "interval"
+            },
         )));
     }
+    let size = set.size.filter(|&s| s != 0);
     if size != opts.size {
         let show = |s: Option<u32>| s.map_or("no size".to_string(), |s| format!("size {s}"));
         return Err(LoadError::Input(format!(
             "{object} already exists with {}, and this load asks for {}: the kernel would check \
-             the elements against the old size. Load with the same --size, or delete the table \
-             first (nft delete table {} {})",
+             the elements against the old size. Load with the same --size, or {delete_first}",
             show(size),
             show(opts.size),
-            opts.family.name(),
-            opts.table
+        )));
+    }
+    if set.timeout_ms != opts.timeout_ms {
+        let show = |t: Option<u64>| t.map_or("none".to_string(), |t| format!("{} s", t / 1000));
+        return Err(LoadError::Input(format!(
+            "{object} already exists with timeout {}, and this load asks for {}: the kernel \
+             would give the new elements the old timeout. Load with the same --timeout, or \
+             {delete_first}",
+            show(set.timeout_ms),
+            show(opts.timeout_ms),
         )));
     }
     Ok(())
+}
+
+/// Refuses, before anything is sent, a load whose base chain exists with another type, hook
+/// or priority: the kernel cannot move a base chain (`EOPNOTSUPP`).
+fn check_existing_chain(opts: &LoadOptions, chain: &ChainInfo) -> Result<(), LoadError> {
+    let object = format!("chain {} {} {}", opts.family.name(), opts.table, chain.name);
+    let wanted = format!(
+        "type filter hook {} priority {}",
+        opts.hook.name(),
+        opts.priority
+    );
+    let found = match &chain.base {
+        None if chain.hook_number.is_none() => "no hook (a regular chain)".to_string(),
+        None => format!("hook number {}", chain.hook_number.unwrap_or(0)),
+        Some(b)
+            if b.chain_type == "filter" && b.hook == opts.hook && b.priority == opts.priority =>
+        {
+            return Ok(())
+        }
+        Some(b) => format!(
+            "type {} hook {} priority {}",
+            b.chain_type,
+            b.hook.name(),
+            b.priority
+        ),
+    };
+    Err(LoadError::Input(format!(
+        "{object} already exists with {found}, and this load asks for {wanted}: the kernel \
+         cannot change a chain's type, hook or priority. Load with the chain's own --hook and \
+         --priority, choose another --chain, or use --no-rule"
+    )))
 }
 
 /// Largest timeout the kernel converts without `ERANGE`, in milliseconds.
@@ -563,6 +633,23 @@ fn check_options(opts: &LoadOptions) -> Result<(), LoadError> {
     for ipv6 in [false, true] {
         crate::nft::check_name("set", &opts.set_name(ipv6)).map_err(input)?;
     }
+    for (what, name) in [
+        ("table", &opts.table),
+        ("chain", &opts.chain),
+        ("set", &opts.set),
+    ] {
+        if !is_nft_identifier(name) {
+            return Err(LoadError::Input(format!(
+                "{what} name {name:?} is not one nft can read back: use letters, digits and \
+                 _ . / - only, starting with a letter, _ or ."
+            )));
+        }
+    }
+    if opts.size == Some(0) {
+        return Err(LoadError::Input(
+            "size must be at least 1 (leave --size out for no limit)".into(),
+        ));
+    }
     if opts
         .timeout_ms
         .is_some_and(|t| t == 0 || t >= MAX_TIMEOUT_MS)
@@ -573,6 +660,16 @@ fn check_options(opts: &LoadOptions) -> Result<(), LoadError> {
         )));
     }
     Ok(())
+}
+
+/// True when `name` is a bare identifier in nft's syntax (`nft list ruleset` prints names
+/// unquoted, so any other name makes a ruleset that `nft -f` cannot read back).
+fn is_nft_identifier(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    let first_ok = bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_' || b == b'.');
+    first_ok && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'/' | b'-'))
 }
 
 /// `Ok(true)` when the request succeeded, `Ok(false)` when the object does not exist.

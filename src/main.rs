@@ -48,9 +48,9 @@ struct BenchArgs {
     /// Encoder page size, in bytes, of the comparison (the sweep varies it).
     #[arg(long, default_value_t = nlbatch::arena::DEFAULT_PAGE_SIZE)]
     page_size: usize,
-    /// Runs of every case; the median is reported.
-    #[arg(long, default_value_t = 3)]
-    repeat: usize,
+    /// Runs of every case (at least 1); the median is reported.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..))]
+    repeat: u64,
     /// Only encode (nothing is sent, no namespace or privilege needed).
     #[arg(long)]
     encode_only: bool,
@@ -122,8 +122,12 @@ fn allocations() -> u64 {
 fn run_bench(args: &BenchArgs) -> Result<(), String> {
     if let Some(spec) = &args.case {
         let case = nlbatch::bench::Case::parse(spec).map_err(|e| e.to_string())?;
-        let result =
-            nlbatch::bench::run_case(&case, args.repeat, args.encode_only, Some(allocations));
+        let result = nlbatch::bench::run_case(
+            &case,
+            args.repeat as usize,
+            args.encode_only,
+            Some(allocations),
+        );
         let mut out = std::io::stdout().lock();
         for run in &result.runs {
             writeln!(out, "{}", run.to_json()).map_err(|e| e.to_string())?;
@@ -146,7 +150,7 @@ fn run_bench(args: &BenchArgs) -> Result<(), String> {
         elements,
         rules,
         page_size: args.page_size,
-        repeat: args.repeat.max(1),
+        repeat: args.repeat as usize,
         encode_only: args.encode_only,
         alternatives: !args.no_alternatives,
         nft: !args.no_nft,
@@ -169,7 +173,22 @@ fn run_bench(args: &BenchArgs) -> Result<(), String> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
-        .map_err(|e| format!("cannot write the report: {e}"))
+        .map_err(|e| format!("cannot write the report: {e}"))?;
+    // The alternatives may fail by design (one iovec per message beyond 1,024 messages), and
+    // a sweep may find a choice the kernel refuses; nlbatch's own main cases may not fail.
+    let failed: Vec<String> = results
+        .iter()
+        .filter(|r| r.case.label == "main" && r.case.approach == nlbatch::bench::Approach::Nlbatch)
+        .filter_map(|r| Some(format!("{}: {}", r.case.spec(), r.median.error.as_ref()?)))
+        .collect();
+    match failed.is_empty() {
+        true => Ok(()),
+        false => Err(format!(
+            "{} nlbatch case(s) failed: {}",
+            failed.len(),
+            failed.join("; ")
+        )),
+    }
 }
 
 #[derive(clap::Args, Debug)]
@@ -226,7 +245,13 @@ struct LoadArgs {
     /// kernel, naming the element and its input line, and nothing is committed.
     #[arg(long)]
     no_merge: bool,
-    /// Print the summary as one JSON object.
+    /// Load an input that holds no address at all, emptying the sets. Without it such an
+    /// input (an empty file, a truncated download, every line invalid) is refused, so that a
+    /// broken list never silently clears a blocklist.
+    #[arg(long)]
+    allow_empty: bool,
+    /// Print the summary as one JSON object (and a failure as one JSON object with `error`
+    /// and `exit_code`).
     #[arg(long)]
     json: bool,
 }
@@ -238,6 +263,14 @@ fn main() -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("nlbatch: {e}");
+                if args.json {
+                    let json = serde_json::json!({
+                        "error": e.to_string(),
+                        "exit_code": e.exit_code(),
+                    });
+                    // The error is on standard error already; a closed stdout changes nothing.
+                    let _ = writeln!(std::io::stdout(), "{json}");
+                }
                 ExitCode::from(e.exit_code() as u8)
             }
         },
@@ -271,6 +304,13 @@ fn run_load(args: &LoadArgs) -> Result<(), LoadError> {
     } else {
         blocklist::read_files(&args.files, &read).map_err(|e| LoadError::Input(e.to_string()))?
     };
+    if entries.v4.is_empty() && entries.v6.is_empty() && !args.allow_empty {
+        return Err(LoadError::Input(format!(
+            "the input holds no address ({} lines read, {} invalid): refusing to empty the \
+             sets; pass --allow-empty to load an empty list",
+            entries.lines, entries.invalid_count
+        )));
+    }
 
     let target = match (&args.netns, args.host) {
         (Some(name), _) => Target::from_arg(name),

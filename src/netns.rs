@@ -40,9 +40,18 @@ pub enum NetnsError {
     /// `unshare(CLONE_NEWNET)` failed: usually no `CAP_SYS_ADMIN`.
     #[error("cannot create a private network namespace (unshare: {0}); run as root or with CAP_SYS_ADMIN")]
     Unshare(#[source] io::Error),
-    /// The namespace file could not be opened.
+    /// The namespace file does not exist.
     #[error("no such network namespace {path}: {source}")]
     Open {
+        /// The path tried.
+        path: PathBuf,
+        /// Why it failed.
+        #[source]
+        source: io::Error,
+    },
+    /// The namespace file exists but could not be opened (`EACCES`, `EPERM`, ...).
+    #[error("cannot open network namespace {path}: {source}; run as root")]
+    OpenDenied {
         /// The path tried.
         path: PathBuf,
         /// Why it failed.
@@ -78,6 +87,7 @@ impl NetnsError {
         match self {
             NetnsError::Unshare(e) => e.raw_os_error(),
             NetnsError::Open { source, .. }
+            | NetnsError::OpenDenied { source, .. }
             | NetnsError::NotANamespace { source, .. }
             | NetnsError::Setns { source, .. } => source.raw_os_error(),
         }
@@ -97,9 +107,12 @@ pub fn enter_private() -> Result<(), NetnsError> {
 
 /// Moves the calling thread into the namespace at `path`.
 pub fn enter_path(path: &Path) -> Result<(), NetnsError> {
-    let file = File::open(path).map_err(|source| NetnsError::Open {
-        path: path.into(),
-        source,
+    let file = File::open(path).map_err(|source| {
+        let path = path.into();
+        match source.kind() {
+            io::ErrorKind::NotFound => NetnsError::Open { path, source },
+            _ => NetnsError::OpenDenied { path, source },
+        }
     })?;
     // SAFETY: `file` is an open descriptor for the duration of the call.
     let rc = unsafe { libc::setns(file.as_raw_fd(), libc::CLONE_NEWNET) };

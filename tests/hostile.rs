@@ -180,6 +180,46 @@ fn a_line_of_a_megabyte_is_read_whole_and_reported_in_short() {
     assert!(err.to_string().contains("..."), "excerpt cut short: {err}");
 }
 
+/// An endless line: `byte` forever, never a line end (what `/dev/zero` gives).
+struct Endless(u8);
+
+impl Read for Endless {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        buf.fill(self.0);
+        Ok(buf.len())
+    }
+}
+
+#[test]
+fn an_endless_line_is_refused_after_a_bounded_read() {
+    use nlbatch::blocklist::MAX_LINE_BYTES;
+    for byte in [0u8, b'7'] {
+        let mut e = Entries::default();
+        let reader = BufReader::new(Endless(byte));
+        let err = read_list("zero", reader, &ReadOptions::default(), &mut e).unwrap_err();
+        assert!(matches!(reason(&err), LineError::TooLong { .. }), "{err}");
+        assert!(err.to_string().starts_with("zero:1: "), "{err}");
+        assert!(
+            err.to_string().contains("line longer than 16777216 bytes"),
+            "{err}"
+        );
+        assert!(err.to_string().len() < 300, "reported in short: {err}");
+    }
+
+    // Skipping, a line past the limit is one invalid line and the next line still loads.
+    let mut text = b"1.2.3.4\n".to_vec();
+    text.extend(std::iter::repeat(b'x').take(2 * MAX_LINE_BYTES + 5));
+    text.extend_from_slice(b"\n5.6.7.8\n");
+    let skip = ReadOptions {
+        skip_invalid: true,
+        ..ReadOptions::default()
+    };
+    let e = read(&text, &skip).unwrap();
+    assert_eq!((e.lines, e.invalid_count, e.v4.len()), (3, 1, 2));
+    assert_eq!(e.invalid[0].origin.line, 2);
+    assert_eq!(e.v4_origin(1).unwrap().line, 3);
+}
+
 #[test]
 fn ambiguous_and_malformed_entries_fail_naming_file_and_line() {
     for (entry, wanted) in [
@@ -195,6 +235,7 @@ fn ambiguous_and_malformed_entries_fail_naming_file_and_line() {
         ("1.2.3.4-::1", "mixes"),
         ("1.2.3.0/-1", "not an IPv4 or IPv6 address"),
         ("1.2.3.0/x", "not a decimal number"),
+        ("1.2.3.0/08", "leading zeros"),
     ] {
         let text = format!("# list\n192.0.2.1\n{entry} # hostile\n");
         let err = fails_at(text.as_bytes(), 3);
