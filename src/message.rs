@@ -276,8 +276,12 @@ impl Batch {
 
     /// Starts a message like [`Batch::message`], expected to grow to about `expected_len`
     /// bytes: if the current page lacks that room, the message starts on a fresh page, which
-    /// saves moving it there later. The expectation is only a hint; the message may be longer
-    /// or shorter.
+    /// saves moving it there later. A message expected to be larger than a page gets a page of
+    /// its own sized to fit (at most [`ArenaConfig::max_page_size`]), so that it never moves
+    /// and leaves no abandoned page behind. The expectation is only a hint; the message may be
+    /// longer or shorter.
+    ///
+    /// [`ArenaConfig::max_page_size`]: crate::arena::ArenaConfig::max_page_size
     #[inline]
     pub fn message_sized(
         &mut self,
@@ -285,7 +289,7 @@ impl Batch {
         flags: u16,
         expected_len: usize,
     ) -> Result<Message<'_>, EncodeError> {
-        let room = expected_len.min(self.arena.config().page_size);
+        let room = expected_len.min(self.arena.config().max_page_size);
         self.arena.ensure_room(room, self.count)?;
         self.message(msg_type, flags)
     }
