@@ -42,7 +42,10 @@ fn parse_args() -> Result<Args, String> {
             "--interval" => interval = number(args.next(), "--interval")?,
             "--rounds" => rounds = Some(number(args.next(), "--rounds")?),
             "--netns" => target = Target::from_arg(&args.next().ok_or("--netns needs a name")?),
-            "-h" | "--help" => return Err(USAGE.into()),
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                std::process::exit(0);
+            }
             a if a.starts_with("--") => return Err(format!("unknown option {a}\n{USAGE}")),
             _ if list.is_some() => return Err(format!("one LIST only\n{USAGE}")),
             _ => list = Some(arg),

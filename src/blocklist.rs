@@ -37,8 +37,9 @@ use crate::addr::{self, AddrError, Entry, EXCERPT_CHARS};
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The longest line the reader holds in memory: 16 MiB. A longer one (an endless stream such
-/// as `/dev/zero`, or a file that is not a list) is an error naming its line, read no further
-/// than this, so memory stays bounded whatever the input.
+/// as `/dev/zero`, or a file that is not a list) stops the reading with an error naming its
+/// line, even when invalid lines are skipped, and is read no further than this: memory and
+/// time stay bounded whatever the input.
 pub const MAX_LINE_BYTES: usize = 16 << 20;
 
 /// Where an input item came from: file name (as given, `-` for standard input) and 1-based line.
@@ -340,34 +341,23 @@ pub fn read_list<R: BufRead>(
         into.lines += 1;
         let too_long = buf.len() > MAX_LINE_BYTES && buf.last() != Some(&b'\n');
         if too_long {
+            // Fatal even when skipping invalid lines: its end may never come (`/dev/zero`).
             buf.truncate(EXCERPT_CHARS * 4);
-        }
-        if too_long && opts.skip_invalid {
-            // Skip the rest of the line in bounded pieces; it is reported from its start.
-            let mut rest = Vec::new();
-            loop {
-                rest.clear();
-                reader
-                    .by_ref()
-                    .take(limit)
-                    .read_until(b'\n', &mut rest)
-                    .map_err(io)?;
-                if rest.is_empty() || rest.last() == Some(&b'\n') {
-                    break;
-                }
-            }
+            let text = excerpt_bytes(trim_bytes(&buf));
+            return Err(ListError::Invalid {
+                origin: Origin {
+                    file: file.clone(),
+                    line: line_no,
+                },
+                text: text.clone(),
+                reason: LineError::TooLong { text },
+            });
         }
         let mut line = buf.as_slice();
         if line_no == 1 {
             line = line.strip_prefix(BOM).unwrap_or(line);
         }
-        let parsed = if too_long {
-            let text = excerpt_bytes(trim_bytes(line));
-            Err(LineError::TooLong { text })
-        } else {
-            parse_line(line)
-        };
-        match parsed {
+        match parse_line(line) {
             Ok(None) => {}
             Ok(Some(Entry::V4(r))) => {
                 note_line(&mut into.v4_lines, into.v4.len(), file_index, line_no);

@@ -17,8 +17,7 @@ use std::time::{Duration, Instant};
 
 use crate::addr::{merge_v4, merge_v6, V4Range, V6Range};
 use crate::blocklist::{Entries, Origin};
-use crate::decode::MessageView;
-use crate::message::{BatchConfig, NLM_F_DUMP};
+use crate::message::BatchConfig;
 use crate::nft::wire::*;
 use crate::nft::{
     Chain, ChainInfo, CommitReport, Family, Hook, KeyType, NftError, Nftables, Rejection, Rule,
@@ -131,8 +130,9 @@ pub enum LoadError {
     /// The network namespace could not be made or entered.
     #[error(transparent)]
     Namespace(#[from] crate::netns::NetnsError),
-    /// The summary could not be written (standard output closed or full).
-    #[error("cannot write the summary: {0}")]
+    /// The load succeeded (committed, or validated in a dry run) but its summary could not
+    /// be written (standard output closed or full).
+    #[error("the load succeeded, but its summary cannot be written: {0}")]
     Output(std::io::Error),
     /// No privileges, or another failure to talk to the kernel.
     #[error(transparent)]
@@ -432,19 +432,26 @@ fn existing(
             check_existing_chain(opts, chain)?;
             found.chain = true;
         }
-        let (table, chain) = (opts.table.clone(), opts.chain.clone());
-        let lookups = &mut found.rule_lookups;
-        let result = nft.request(
-            msg_type(NFT_MSG_GETRULE),
-            NLM_F_DUMP,
-            opts.family,
-            |msg| {
-                msg.put_strz(NFTA_RULE_TABLE, &table)?;
-                msg.put_strz(NFTA_RULE_CHAIN, &chain)
-            },
-            |msg| lookups.extend(rule_lookup_sets(msg)),
-        );
-        ok_unless_missing(result)?;
+        let rules = match nft.list_rules(Some(opts.family), Some(&opts.table), Some(&opts.chain)) {
+            Err(e) if e.errno() == Some(libc::ENOENT) => Vec::new(),
+            other => other.map_err(LoadError::Nft)?,
+        };
+        for ipv6 in [false, true] {
+            let name = opts.set_name(ipv6);
+            // Only the rule this load would make counts: another rule that looks the set up
+            // (a log, a daddr match, an accept) drops nothing.
+            let own = Rule::saddr_in_set(
+                opts.family,
+                &opts.table,
+                &opts.chain,
+                SetRef::Name(name.clone()),
+                ipv6,
+                Verdict::Drop,
+            );
+            if rules.iter().any(|r| r.exprs == own.exprs) {
+                found.rule_lookups.push(name);
+            }
+        }
     }
     Ok(found)
 }
@@ -529,7 +536,7 @@ struct Existing {
     stale_set: [bool; 2],
     /// The base chain exists (and was checked to be the one this load would make).
     chain: bool,
-    /// Names of the sets the chain's rules look up.
+    /// Names of the sets that already have this load's drop rule in the chain.
     rule_lookups: Vec<String>,
 }
 
@@ -549,23 +556,24 @@ fn check_existing_set(opts: &LoadOptions, ipv6: bool, set: &SetInfo) -> Result<(
         opts.family.name(),
         opts.table
     );
-    let timeout_flag = opts.timeout_ms.map_or(0, |_| NFT_SET_TIMEOUT);
-    if set.flags & NFT_SET_INTERVAL == 0
-        || set.key_type != key.id()
-        || set.flags & NFT_SET_TIMEOUT != timeout_flag
-    {
+    let wanted = NFT_SET_INTERVAL | opts.timeout_ms.map_or(0, |_| NFT_SET_TIMEOUT);
+    if set.flags != wanted || set.key_type != key.id() || set.data_type.is_some() {
+        let found_key = match set.key.as_ref().map(|k| k.0.as_slice()) {
+            Some([single]) => format!("type {}", single.name()),
+            _ => format!("key type id {}", set.key_type),
+        };
         return Err(LoadError::Input(format!(
-            "{object} already exists with other properties (key type {}, flags {:#x}; this \
-             load needs type {} with flags {}): the kernel cannot change them. Delete it, \
-             choose another --set, or {delete_first}",
-            set.key_type,
-            set.flags,
-            key.name(),
-            if timeout_flag != 0 {
-                "interval, timeout"
+            "{object} already exists as {}{found_key} with flags {}; this load needs a set of \
+             type {} with flags {}: the kernel cannot change them. Delete it, choose another \
+             --set, or {delete_first}",
+            if set.data_type.is_some() {
+                "a map of "
             } else {
-                "interval"
+                ""
             },
+            set_flag_names(set.flags),
+            key.name(),
+            set_flag_names(wanted),
         )));
     }
     let size = set.size.filter(|&s| s != 0);
@@ -589,6 +597,29 @@ fn check_existing_set(opts: &LoadOptions, ipv6: bool, set: &SetInfo) -> Result<(
         )));
     }
     Ok(())
+}
+
+/// `interval, timeout` and the like: the names nft gives a set's flags.
+fn set_flag_names(flags: u32) -> String {
+    const NAMES: [(u32, &str); 8] = [
+        (NFT_SET_ANONYMOUS, "anonymous"),
+        (NFT_SET_CONSTANT, "constant"),
+        (NFT_SET_INTERVAL, "interval"),
+        (NFT_SET_MAP, "map"),
+        (NFT_SET_TIMEOUT, "timeout"),
+        (0x20, "dynamic"),
+        (0x40, "object"),
+        (NFT_SET_CONCAT, "concat"),
+    ];
+    let names: Vec<&str> = NAMES
+        .iter()
+        .filter(|(bit, _)| flags & bit != 0)
+        .map(|&(_, name)| name)
+        .collect();
+    match names.is_empty() {
+        true => "none".into(),
+        false => names.join(", "),
+    }
 }
 
 /// Refuses, before anything is sent, a load whose base chain exists with another type, hook
@@ -645,6 +676,13 @@ fn check_options(opts: &LoadOptions) -> Result<(), LoadError> {
             )));
         }
     }
+    if opts.hook == Hook::Ingress && !opts.no_rule {
+        return Err(LoadError::Input(
+            "the ingress hook needs a device, which a load does not make: use prerouting (the \
+             earliest hook of an inet, ip or ip6 table), or --no-rule and a chain of your own"
+                .into(),
+        ));
+    }
     if opts.size == Some(0) {
         return Err(LoadError::Input(
             "size must be at least 1 (leave --size out for no limit)".into(),
@@ -672,15 +710,6 @@ fn is_nft_identifier(name: &str) -> bool {
     first_ok && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'/' | b'-'))
 }
 
-/// `Ok(true)` when the request succeeded, `Ok(false)` when the object does not exist.
-fn ok_unless_missing(result: Result<(), NftError>) -> Result<bool, LoadError> {
-    match result {
-        Ok(()) => Ok(true),
-        Err(e) if e.errno() == Some(libc::ENOENT) => Ok(false),
-        Err(e) => Err(LoadError::Nft(e)),
-    }
-}
-
 /// Which families the load has sets for: `[v4, v6]`.
 fn families_for(entries: &Entries, opts: &LoadOptions) -> Result<[bool; 2], LoadError> {
     let (has4, has6) = (!entries.v4.is_empty(), !entries.v6.is_empty());
@@ -703,34 +732,6 @@ fn families_for(entries: &Entries, opts: &LoadOptions) -> Result<[bool; 2], Load
             f.name()
         ))),
     }
-}
-
-/// Names of the sets a NEWRULE message (from a dump) looks up.
-fn rule_lookup_sets(msg: &MessageView<'_>) -> Vec<String> {
-    let mut names = Vec::new();
-    let exprs = msg
-        .attrs(NFGENMSG_LEN)
-        .flatten()
-        .filter(|a| a.kind() == NFTA_RULE_EXPRESSIONS);
-    for list in exprs {
-        for elem in list.nested().flatten() {
-            let mut attrs = elem.nested().flatten();
-            let is_lookup = attrs
-                .clone()
-                .any(|a| a.kind() == NFTA_EXPR_NAME && a.str() == Some("lookup"));
-            let data = attrs.find(|a| a.kind() == NFTA_EXPR_DATA);
-            if let (true, Some(data)) = (is_lookup, data) {
-                // NFTA_LOOKUP_SET is attribute 1 of the lookup expression.
-                let set = data
-                    .nested()
-                    .flatten()
-                    .find(|a| a.kind() == 1)
-                    .and_then(|a| a.str());
-                names.extend(set.map(str::to_owned));
-            }
-        }
-    }
-    names
 }
 
 /// A deterministic sample list: `count` IPv4 addresses spread over the public space (some

@@ -206,7 +206,8 @@ fn an_endless_line_is_refused_after_a_bounded_read() {
         assert!(err.to_string().len() < 300, "reported in short: {err}");
     }
 
-    // Skipping, a line past the limit is one invalid line and the next line still loads.
+    // Skipping invalid lines, a line past the limit still stops the reading: its end may never
+    // come. The lines before it are not loaded either.
     let mut text = b"1.2.3.4\n".to_vec();
     text.extend(std::iter::repeat(b'x').take(2 * MAX_LINE_BYTES + 5));
     text.extend_from_slice(b"\n5.6.7.8\n");
@@ -214,10 +215,13 @@ fn an_endless_line_is_refused_after_a_bounded_read() {
         skip_invalid: true,
         ..ReadOptions::default()
     };
-    let e = read(&text, &skip).unwrap();
-    assert_eq!((e.lines, e.invalid_count, e.v4.len()), (3, 1, 2));
-    assert_eq!(e.invalid[0].origin.line, 2);
-    assert_eq!(e.v4_origin(1).unwrap().line, 3);
+    let err = read(&text, &skip).unwrap_err();
+    assert!(matches!(reason(&err), LineError::TooLong { .. }), "{err}");
+    assert!(err.to_string().starts_with("hostile.txt:2: "), "{err}");
+    let mut e = Entries::default();
+    let endless = BufReader::new(Endless(0));
+    let err = read_list("zero", endless, &skip, &mut e).unwrap_err();
+    assert!(matches!(reason(&err), LineError::TooLong { .. }), "{err}");
 }
 
 #[test]

@@ -426,7 +426,7 @@ fn a_reload_that_would_change_the_timeout_or_move_the_chain_is_refused_before_se
 
         for (args, wanted) in [
             (vec!["--timeout", "30"], "already exists with timeout 600 s"),
-            (vec![], "already exists with other properties"),
+            (vec![], "with flags interval, timeout; this load needs a set of type ipv4_addr with flags interval:"),
             (
                 vec!["--timeout", "600", "--priority", "5"],
                 "priority -10, and this load",
@@ -451,6 +451,93 @@ fn a_reload_that_would_change_the_timeout_or_move_the_chain_is_refused_before_se
             "the chain is left as it was: {after}"
         );
         assert_eq!(after.matches("@blocklist_v4").count(), 1, "{after}");
+    });
+}
+
+#[test]
+fn only_the_loads_own_drop_rule_counts_and_foreign_sets_are_refused_before_sending() {
+    let dir = temp_dir("own_rule");
+    let list = write_list(&dir, "one.txt", "192.0.2.9\n");
+    common::in_netns("own_rule", move || {
+        // An operator's rules that look the set up but drop nothing.
+        let setup = dir.join("setup.nft");
+        std::fs::write(
+            &setup,
+            "table inet lg {
+                set blocklist_v4 { type ipv4_addr; flags interval; }
+                chain input {
+                    type filter hook input priority -10; policy accept;
+                    ip daddr @blocklist_v4 counter
+                    ip saddr @blocklist_v4 log prefix \"bl \"
+                }
+            }
+            table inet fx {
+                set blocklist_v4 { type ipv4_addr; flags interval,constant; }
+                map blocklist_v6 { type ipv6_addr : verdict; flags interval; }
+            }",
+        )
+        .unwrap();
+        common::nft(&["-f", &setup.to_string_lossy()]);
+
+        let out = tool(&["--table", "lg", &list]);
+        assert!(out.status.success(), "{out:?}");
+        let chain = common::nft(&["list", "chain", "inet", "lg", "input"]);
+        assert!(
+            chain.contains("ip daddr @blocklist_v4 counter"),
+            "kept: {chain}"
+        );
+        assert!(chain.contains("log prefix"), "kept: {chain}");
+        assert_eq!(
+            chain
+                .matches("ip saddr @blocklist_v4 counter packets 0 bytes 0 drop")
+                .count(),
+            1,
+            "the drop rule is added once: {chain}"
+        );
+        let out = tool(&["--table", "lg", &list]);
+        assert!(out.status.success(), "{out:?}");
+        let again = common::nft(&["list", "chain", "inet", "lg", "input"]);
+        assert_eq!(again, chain, "a reload adds no second drop rule");
+
+        let before = common::ruleset();
+        for (args, wanted) in [
+            (vec!["--table", "fx"], "flags constant, interval"),
+            (
+                vec!["--table", "fx", "--set", "blocklist", "-"],
+                "a map of type ipv6_addr",
+            ),
+            (vec!["--hook", "ingress"], "the ingress hook needs a device"),
+        ] {
+            let mut child = Command::new(env!("CARGO_BIN_EXE_nlbatch"));
+            let tid = unsafe { libc::gettid() };
+            let ns = format!("/proc/{}/task/{tid}/ns/net", std::process::id());
+            let file_args: Vec<&str> = if args.last() == Some(&"-") {
+                vec![]
+            } else {
+                vec![&list]
+            };
+            child
+                .args(["load", "--netns", &ns])
+                .args(&args)
+                .args(&file_args);
+            child
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped());
+            child.stderr(std::process::Stdio::piped());
+            let mut child = child.spawn().unwrap();
+            use std::io::Write as _;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(b"2001:db8::1\n")
+                .unwrap();
+            let out = child.wait_with_output().unwrap();
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(stderr.contains(wanted), "{args:?}: {stderr}");
+            assert_eq!(common::ruleset(), before, "{args:?}: nothing sent");
+        }
     });
 }
 
@@ -525,7 +612,7 @@ fn a_changed_size_or_a_foreign_set_is_refused_before_sending() {
         assert_eq!(out.status.code(), Some(2));
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(
-            stderr.contains("already exists with other properties"),
+            stderr.contains("already exists as type ipv4_addr with flags none; this load needs"),
             "{stderr}"
         );
         assert_eq!(common::ruleset(), before, "nothing sent");
