@@ -676,6 +676,15 @@ fn check_options(opts: &LoadOptions) -> Result<(), LoadError> {
             )));
         }
     }
+    // Set names carry a `_v4` or `_v6` suffix, which no keyword has.
+    for (what, name) in [("table", &opts.table), ("chain", &opts.chain)] {
+        if crate::nft::keywords::is_keyword(name) {
+            return Err(LoadError::Input(format!(
+                "{what} name {name:?} is an nft keyword: nft would list it unquoted and could \
+                 not read the ruleset back; choose another name"
+            )));
+        }
+    }
     if opts.hook == Hook::Ingress && !opts.no_rule {
         return Err(LoadError::Input(
             "the ingress hook needs a device, which a load does not make: use prerouting (the \

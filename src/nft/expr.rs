@@ -394,6 +394,7 @@ impl Verdict {
 
     /// Writes the verdict as the data nest `attr_type { NFTA_DATA_VERDICT { NFTA_VERDICT_CODE,
     /// NFTA_VERDICT_CHAIN } }`, as an immediate's data or a verdict map element's data.
+    #[inline(always)]
     pub fn encode(&self, msg: &mut Message<'_>, attr_type: u16) -> Result<(), EncodeError> {
         let data = msg.begin_nest(attr_type)?;
         let verdict = msg.begin_nest(NFTA_DATA_VERDICT)?;
@@ -1277,6 +1278,7 @@ impl Expr {
 }
 
 /// Writes `attr_type { NFTA_DATA_VALUE value }`.
+#[inline(always)]
 fn put_value(msg: &mut Message<'_>, attr_type: u16, value: &[u8]) -> Result<(), EncodeError> {
     let nest = msg.begin_nest(attr_type)?;
     msg.put(NFTA_DATA_VALUE, value)?;
@@ -1284,6 +1286,7 @@ fn put_value(msg: &mut Message<'_>, attr_type: u16, value: &[u8]) -> Result<(), 
 }
 
 /// Writes a register attribute when there is a register.
+#[inline(always)]
 fn put_reg(msg: &mut Message<'_>, attr_type: u16, reg: Option<u32>) -> Result<(), EncodeError> {
     match reg {
         Some(reg) => msg.put_be32(attr_type, reg),
@@ -1292,6 +1295,7 @@ fn put_reg(msg: &mut Message<'_>, attr_type: u16, reg: Option<u32>) -> Result<()
 }
 
 /// Writes `NFTA_LOOKUP_SET` and, for a set of this transaction, `NFTA_LOOKUP_SET_ID`.
+#[inline(always)]
 fn put_set_ref(msg: &mut Message<'_>, set: &SetRef) -> Result<(), EncodeError> {
     msg.put_strz(NFTA_LOOKUP_SET, set.name())?;
     if let SetRef::NameAndId(_, id) = set {

@@ -22,6 +22,7 @@
 
 mod dump;
 mod expr;
+pub mod keywords;
 mod objects;
 mod transaction;
 pub mod wire;
