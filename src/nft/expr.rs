@@ -1222,31 +1222,28 @@ impl Expr {
     }
 
     /// What is wrong with the expression, if anything, found before encoding; `previous` is
-    /// the expression before it in its rule.
+    /// the expression before it in its rule. One match: the common expressions (payload, meta,
+    /// counter, verdicts) cost a compare and a jump.
+    #[inline]
     fn problem(&self, previous: Option<&Expr>) -> Option<String> {
-        if self
-            .values()
-            .iter()
-            .any(|v| v.len() > NFT_DATA_VALUE_MAXLEN)
-        {
-            return Some(format!("a value longer than {NFT_DATA_VALUE_MAXLEN} bytes"));
-        }
-        let ifname = |e: Option<&Expr>| {
-            matches!(
-                e,
-                Some(Expr::Meta {
-                    key: MetaKey::Iifname | MetaKey::Oifname,
-                    ..
-                })
-            )
-        };
+        let long = |v: &[u8]| v.len() > NFT_DATA_VALUE_MAXLEN;
+        let too_long = || format!("a value longer than {NFT_DATA_VALUE_MAXLEN} bytes");
         match self {
-            Expr::Cmp { data, .. } if ifname(previous) && data.len() > IFNAMSIZ + 1 => {
+            Expr::Cmp { data, .. } if long(data) => Some(too_long()),
+            Expr::Cmp { data, .. } if data.len() > IFNAMSIZ + 1 => {
+                let ifname = matches!(
+                    previous,
+                    Some(Expr::Meta {
+                        key: MetaKey::Iifname | MetaKey::Oifname,
+                        ..
+                    })
+                );
                 let n = data.len() - 1;
-                Some(format!(
-                    "an interface name of {n} bytes, at most {IFNAMSIZ}"
-                ))
+                ifname.then(|| format!("an interface name of {n} bytes, at most {IFNAMSIZ}"))
             }
+            Expr::Immediate { data, .. } if long(data) => Some(too_long()),
+            Expr::Bitwise { mask, xor, .. } if long(mask) || long(xor) => Some(too_long()),
+            Expr::Range { from, to, .. } if long(from) || long(to) => Some(too_long()),
             Expr::Log(Log {
                 prefix: Some(prefix),
                 ..
@@ -1263,16 +1260,6 @@ impl Expr {
             Expr::Verdict(verdict) => verdict.chain().map(|chain| ("chain", chain)),
             Expr::Lookup { set, .. } | Expr::MapLookup { set, .. } => Some(("set", set.name())),
             _ => None,
-        }
-    }
-
-    /// The values this expression carries, for length checks.
-    fn values(&self) -> [&[u8]; 2] {
-        match self {
-            Expr::Cmp { data, .. } | Expr::Immediate { data, .. } => [data, &[]],
-            Expr::Bitwise { mask, xor, .. } => [mask, xor],
-            Expr::Range { from, to, .. } => [from, to],
-            _ => [&[], &[]],
         }
     }
 }
@@ -1930,4 +1917,72 @@ fn comment_udata(comment: &str) -> Vec<u8> {
     udata.extend_from_slice(comment.as_bytes());
     udata.push(0);
     udata
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn invalid(rule: Rule) -> String {
+        match rule.validate() {
+            Err(NftError::Invalid { reason, .. }) => reason,
+            other => panic!("expected Invalid, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn validation_names_each_problem_and_passes_the_common_rules() {
+        let base = || Rule::new(Family::Inet, "t", "c");
+        base()
+            .saddr("10.0.0.1".parse().unwrap())
+            .counter()
+            .drop()
+            .validate()
+            .unwrap();
+
+        let long = vec![0u8; NFT_DATA_VALUE_MAXLEN + 1];
+        let cmp = Expr::Cmp {
+            sreg: NFT_REG_1,
+            op: CmpOp::Eq,
+            data: long.clone(),
+        };
+        assert!(invalid(base().with(cmp)).contains("a value longer than 64 bytes"));
+        let imm = Expr::Immediate {
+            dreg: NFT_REG_1,
+            data: long.clone(),
+        };
+        assert!(invalid(base().with(imm)).starts_with("expression 1: a value longer"));
+        let range = Expr::Range {
+            sreg: NFT_REG_1,
+            invert: false,
+            from: vec![0],
+            to: long,
+        };
+        assert!(invalid(base().with(range)).contains("a value longer"));
+
+        // A long value after an interface-name load is an interface name too long; the same
+        // bytes after another load are fine.
+        let name = |key| Expr::Meta {
+            key,
+            dreg: NFT_REG_1,
+        };
+        let cmp17 = || Expr::Cmp {
+            sreg: NFT_REG_1,
+            op: CmpOp::Eq,
+            data: vec![b'x'; 17],
+        };
+        let rule = base().with(name(MetaKey::Iifname)).with(cmp17());
+        assert!(invalid(rule).contains("expression 2: an interface name of 16 bytes"));
+        base()
+            .with(name(MetaKey::Mark))
+            .with(cmp17())
+            .validate()
+            .unwrap();
+
+        let log = Log {
+            prefix: Some("p".repeat(NF_LOG_PREFIXLEN + 1)),
+            ..Log::default()
+        };
+        assert!(invalid(base().log(log)).contains("a log prefix over"));
+    }
 }
