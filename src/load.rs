@@ -127,6 +127,14 @@ pub enum LoadError {
     /// The kernel refused the transaction; nothing was committed.
     #[error("the kernel rejected the load, nothing was changed:\n{}", .0.join("\n"))]
     Rejected(Vec<String>),
+    /// The kernel refused for lack of privilege (`EPERM`, `EACCES`: no `CAP_NET_ADMIN` in the
+    /// user namespace that owns the network namespace); nothing was changed.
+    #[error(
+        "no privilege to change this namespace's firewall (it needs CAP_NET_ADMIN; run as \
+         root), nothing was changed:\n{}",
+        .0.join("\n")
+    )]
+    Denied(Vec<String>),
     /// The network namespace could not be made or entered.
     #[error(transparent)]
     Namespace(#[from] crate::netns::NetnsError),
@@ -145,6 +153,7 @@ impl LoadError {
         match self {
             LoadError::Input(_) => 2,
             LoadError::Rejected(_) => 3,
+            LoadError::Denied(_) => 4,
             LoadError::Namespace(_) => 4,
             LoadError::Output(_) => 1,
             LoadError::Nft(e) if matches!(e.errno(), Some(libc::EPERM | libc::EACCES)) => 4,
@@ -233,11 +242,12 @@ impl Loader {
         let report = match result {
             Ok(report) => report,
             Err(Attempt::Commit(NftError::Rejected(rejections))) => {
-                return Err(LoadError::Rejected(self.explain(
-                    entries,
-                    opts,
-                    &rejections,
-                )));
+                let denied = |r: &Rejection| matches!(r.error.errno, libc::EPERM | libc::EACCES);
+                let lines = self.explain(entries, opts, &rejections);
+                if rejections.iter().any(denied) {
+                    return Err(LoadError::Denied(lines));
+                }
+                return Err(LoadError::Rejected(lines));
             }
             Err(Attempt::Commit(e)) => return Err(LoadError::Nft(e)),
             Err(Attempt::Load(e)) => return Err(e),

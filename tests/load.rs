@@ -698,3 +698,24 @@ fn a_million_overlapping_entries_load_in_one_transaction_with_the_same_coverage(
         assert_eq!(kernel_coverage("blocklist_v4"), expected);
     });
 }
+
+/// Without `CAP_NET_ADMIN` (dropped from the bounding set by `setpriv`, from util-linux), the
+/// tool still makes its private namespace but the kernel refuses the load: exit 4, said as
+/// missing privilege, never a hang.
+#[test]
+fn without_cap_net_admin_the_tool_exits_4_naming_the_privilege() {
+    common::in_netns("no_net_admin_tool", || {
+        let out = Command::new("setpriv")
+            .args(["--inh-caps=-net_admin", "--bounding-set=-net_admin"])
+            .arg(env!("CARGO_BIN_EXE_nlbatch"))
+            .args(["load", "--sample", "10", "--json"])
+            .output()
+            .expect("run setpriv (util-linux)");
+        assert_eq!(out.status.code(), Some(4), "{out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("no privilege"), "{stderr}");
+        assert!(stderr.contains("Operation not permitted"), "{stderr}");
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(json["exit_code"], 4, "{json}");
+    });
+}
