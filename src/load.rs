@@ -617,8 +617,8 @@ fn set_flag_names(flags: u32) -> String {
         (NFT_SET_INTERVAL, "interval"),
         (NFT_SET_MAP, "map"),
         (NFT_SET_TIMEOUT, "timeout"),
-        (0x20, "dynamic"),
-        (0x40, "object"),
+        (NFT_SET_EVAL, "dynamic"),
+        (NFT_SET_OBJECT, "object"),
         (NFT_SET_CONCAT, "concat"),
     ];
     let names: Vec<&str> = NAMES

@@ -257,7 +257,18 @@ struct LoadArgs {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // A script that asked for JSON gets the usage error as JSON too.
+            let json = std::env::args().any(|a| a == "--json");
+            if json && e.use_stderr() {
+                let error = serde_json::json!({"error": e.to_string().trim(), "exit_code": 2});
+                println!("{error}");
+            }
+            e.exit()
+        }
+    };
     match cli.command {
         Command::Load(args) => match run_load(&args) {
             Ok(()) => ExitCode::SUCCESS,
@@ -317,6 +328,16 @@ fn run_load(args: &LoadArgs) -> Result<(), LoadError> {
         (None, true) => Target::Current,
         (None, false) => Target::Private,
     };
+    // The firewall nlbatch runs under (the host's, usually) is changed only with --host.
+    if let Target::Existing(path) = &target {
+        if netns::is_current_namespace(path) {
+            return Err(LoadError::Input(format!(
+                "{} is the network namespace nlbatch runs in (the host's own, usually): use \
+                 --host to load into its firewall",
+                path.display()
+            )));
+        }
+    }
     netns::enter(&target)?;
 
     let opts = LoadOptions {

@@ -134,6 +134,18 @@ pub fn enter_path(path: &Path) -> Result<(), NetnsError> {
     Ok(())
 }
 
+/// True when `path` is the network namespace the calling thread is in now (the same file,
+/// device and inode, as `/proc/thread-self/ns/net`): for a tool started on a host, the host's
+/// own. False when either cannot be read.
+pub fn is_current_namespace(path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let key = |p: &Path| std::fs::metadata(p).ok().map(|m| (m.dev(), m.ino()));
+    match (key(path), key(Path::new("/proc/thread-self/ns/net"))) {
+        (Some(a), Some(b)) => a == b,
+        _ => false,
+    }
+}
+
 /// Moves the calling thread to `target`.
 pub fn enter(target: &Target) -> Result<(), NetnsError> {
     match target {

@@ -591,4 +591,29 @@ fn a_netns_path_that_is_not_a_namespace_is_named_as_such() {
         stderr.contains("no such network namespace /nonexistent/ns"),
         "{stderr}"
     );
+
+    // The namespace the tool runs in (the host's, here) is reached only with --host: naming
+    // it with --netns is refused before anything is opened or sent.
+    for path in [
+        "/proc/self/ns/net".to_string(),
+        format!("/proc/{}/ns/net", std::process::id()),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_nlbatch"))
+            .args(["load", "--netns", &path, &list])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("use --host"), "{stderr}");
+    }
+
+    // A usage error of a run that asked for JSON comes as JSON too.
+    let out = Command::new(env!("CARGO_BIN_EXE_nlbatch"))
+        .args(["load", "--json", "--family", "foo", &list])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["exit_code"], 2, "{json}");
+    assert!(json["error"].as_str().unwrap().contains("foo"), "{json}");
 }

@@ -116,6 +116,8 @@ pub const NFT_SET_CONSTANT: u32 = 0x2;
 pub const NFT_SET_INTERVAL: u32 = 0x4;
 pub const NFT_SET_MAP: u32 = 0x8;
 pub const NFT_SET_TIMEOUT: u32 = 0x10;
+pub const NFT_SET_EVAL: u32 = 0x20;
+pub const NFT_SET_OBJECT: u32 = 0x40;
 pub const NFT_SET_CONCAT: u32 = 0x80;
 pub const NFT_SET_ELEM_INTERVAL_END: u32 = 0x1;
 
