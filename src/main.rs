@@ -328,12 +328,12 @@ fn run_load(args: &LoadArgs) -> Result<(), LoadError> {
         (None, true) => Target::Current,
         (None, false) => Target::Private,
     };
-    // The firewall nlbatch runs under (the host's, usually) is changed only with --host.
+    // The host's firewall is changed only with --host.
     if let Target::Existing(path) = &target {
-        if netns::is_current_namespace(path) {
+        if netns::same_namespace(path, std::path::Path::new(netns::HOST_NAMESPACE)) {
             return Err(LoadError::Input(format!(
-                "{} is the network namespace nlbatch runs in (the host's own, usually): use \
-                 --host to load into its firewall",
+                "{} is the host's own network namespace (that of process 1): use --host to \
+                 load into the host's firewall",
                 path.display()
             )));
         }

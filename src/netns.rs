@@ -134,13 +134,15 @@ pub fn enter_path(path: &Path) -> Result<(), NetnsError> {
     Ok(())
 }
 
-/// True when `path` is the network namespace the calling thread is in now (the same file,
-/// device and inode, as `/proc/thread-self/ns/net`): for a tool started on a host, the host's
-/// own. False when either cannot be read.
-pub fn is_current_namespace(path: &Path) -> bool {
+/// The network namespace of process 1: the host's own (or, in a container, the container's).
+pub const HOST_NAMESPACE: &str = "/proc/1/ns/net";
+
+/// True when `a` and `b` are the same namespace (the same file: device and inode). False when
+/// either cannot be read, so a caller that cannot tell is not stopped by this check alone.
+pub fn same_namespace(a: &Path, b: &Path) -> bool {
     use std::os::unix::fs::MetadataExt;
     let key = |p: &Path| std::fs::metadata(p).ok().map(|m| (m.dev(), m.ino()));
-    match (key(path), key(Path::new("/proc/thread-self/ns/net"))) {
+    match (key(a), key(b)) {
         (Some(a), Some(b)) => a == b,
         _ => false,
     }
@@ -152,5 +154,19 @@ pub fn enter(target: &Target) -> Result<(), NetnsError> {
         Target::Private => enter_private(),
         Target::Existing(path) => enter_path(path),
         Target::Current => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_namespace_compares_the_namespace_files() {
+        let own = Path::new("/proc/thread-self/ns/net");
+        assert!(same_namespace(own, Path::new("/proc/self/ns/net")));
+        assert!(!same_namespace(own, Path::new("/nonexistent")));
+        // Another kind of namespace of the same thread is another file.
+        assert!(!same_namespace(own, Path::new("/proc/thread-self/ns/uts")));
     }
 }
