@@ -206,7 +206,7 @@ struct LoadArgs {
     #[arg(long)]
     host: bool,
     /// Table family: inet (IPv4 and IPv6), ip or ip6.
-    #[arg(long, default_value = "inet")]
+    #[arg(long, default_value = "inet", value_parser = parse_load_family)]
     family: Family,
     /// Table name.
     #[arg(long, default_value = "nlbatch")]
@@ -254,6 +254,14 @@ struct LoadArgs {
     /// and `exit_code`).
     #[arg(long)]
     json: bool,
+}
+
+/// The families a load can use: those whose tables hold IP addresses.
+fn parse_load_family(text: &str) -> Result<Family, String> {
+    match text.parse::<Family>() {
+        Ok(f @ (Family::Inet | Family::Ip | Family::Ip6)) => Ok(f),
+        _ => Err(format!("{text:?}: a load uses an inet, ip or ip6 table")),
+    }
 }
 
 fn main() -> ExitCode {
