@@ -420,6 +420,17 @@ fn existing(
     families: [bool; 2],
 ) -> Result<Existing, LoadError> {
     let mut found = Existing::default();
+    let tables = nft.list_tables(Some(opts.family)).map_err(LoadError::Nft)?;
+    if let Some(table) = tables.iter().find(|t| t.name == opts.table) {
+        if table.flags & NFT_TABLE_F_DORMANT != 0 {
+            let (family, name) = (opts.family.name(), &opts.table);
+            return Err(LoadError::Input(format!(
+                "table {family} {name} is dormant (switched off, flags dormant): a load does not \
+                 wake it. Wake it first (nft add table {family} {name} '{{ }}') or choose \
+                 another --table"
+            )));
+        }
+    }
     let sets = nft
         .list_sets(Some(opts.family), Some(&opts.table))
         .map_err(LoadError::Nft)?;

@@ -499,8 +499,10 @@ fn only_the_loads_own_drop_rule_counts_and_foreign_sets_are_refused_before_sendi
         let again = common::nft(&["list", "chain", "inet", "lg", "input"]);
         assert_eq!(again, chain, "a reload adds no second drop rule");
 
+        common::nft(&["add", "table", "inet", "sleepy", "{ flags dormant; }"]);
         let before = common::ruleset();
         for (args, wanted) in [
+            (vec!["--table", "sleepy"], "is dormant"),
             (vec!["--table", "fx"], "flags constant, interval"),
             (
                 vec!["--table", "fx", "--set", "blocklist", "-"],
