@@ -422,6 +422,16 @@ fn existing(
     let mut found = Existing::default();
     let tables = nft.list_tables(Some(opts.family)).map_err(LoadError::Nft)?;
     if let Some(table) = tables.iter().find(|t| t.name == opts.table) {
+        // An existing table is not sent again: its flags stay as they are.
+        found.table = true;
+        if table.flags & NFT_TABLE_F_OWNER != 0 {
+            return Err(LoadError::Input(format!(
+                "table {} {} is owned by another process (flags owner): only its owner may \
+                 change it; choose another --table",
+                opts.family.name(),
+                opts.table
+            )));
+        }
         if table.flags & NFT_TABLE_F_DORMANT != 0 {
             let (family, name) = (opts.family.name(), &opts.table);
             return Err(LoadError::Input(format!(
@@ -442,6 +452,9 @@ fn existing(
         found.stale_set[ipv6 as usize] = !families[ipv6 as usize];
         if families[ipv6 as usize] {
             check_existing_set(opts, ipv6, set)?;
+        } else {
+            // To be emptied: only a set an earlier load could have made.
+            check_stale_set(opts, ipv6, set)?;
         }
     }
     if !opts.no_rule {
@@ -486,7 +499,9 @@ fn encode_load(
     v4: &[V4Range],
     v6: &[V6Range],
 ) -> Result<u64, NftError> {
-    tx.add_table(&Table::new(opts.family, opts.table.clone()))?;
+    if !existing.table {
+        tx.add_table(&Table::new(opts.family, opts.table.clone()))?;
+    }
     // An existing chain is left as it is (its policy stays the operator's).
     if !opts.no_rule && !existing.chain {
         let chain = Chain::filter(
@@ -555,6 +570,8 @@ fn encode_load(
 struct Existing {
     /// Per family (v4, v6): a set from an earlier load exists.
     stale_set: [bool; 2],
+    /// The table exists (and is neither dormant nor owned by another process).
+    table: bool,
     /// The base chain exists (and was checked to be the one this load would make).
     chain: bool,
     /// Names of the sets that already have this load's drop rule in the chain.
@@ -618,6 +635,37 @@ fn check_existing_set(opts: &LoadOptions, ipv6: bool, set: &SetInfo) -> Result<(
         )));
     }
     Ok(())
+}
+
+/// Refuses, before anything is sent, to empty a set of a family the input no longer has unless
+/// an earlier load could have made it: an interval set of that family's addresses, with or
+/// without a timeout, not a map.
+fn check_stale_set(opts: &LoadOptions, ipv6: bool, set: &SetInfo) -> Result<(), LoadError> {
+    let key = if ipv6 {
+        KeyType::Ipv6Addr
+    } else {
+        KeyType::Ipv4Addr
+    };
+    let shaped = set.flags & !NFT_SET_TIMEOUT == NFT_SET_INTERVAL
+        && set.key_type == key.id()
+        && set.data_type.is_none();
+    if shaped {
+        return Ok(());
+    }
+    Err(LoadError::Input(format!(
+        "set {} {} {} would be emptied (the input has no {} address), but it is {} with \
+         flags {}, not a set a load makes: remove it, or choose another --set",
+        opts.family.name(),
+        opts.table,
+        set.name,
+        if ipv6 { "IPv6" } else { "IPv4" },
+        if set.data_type.is_some() {
+            "a map"
+        } else {
+            "a set"
+        },
+        set_flag_names(set.flags),
+    )))
 }
 
 /// `interval, timeout` and the like: the names nft gives a set's flags.
@@ -733,6 +781,10 @@ fn check_options(opts: &LoadOptions) -> Result<(), LoadError> {
 /// True when `name` is a bare identifier in nft's syntax (`nft list ruleset` prints names
 /// unquoted, so any other name makes a ruleset that `nft -f` cannot read back).
 fn is_nft_identifier(name: &str) -> bool {
+    if name == "." {
+        // nft's scanner reads a lone dot as the concatenation operator.
+        return false;
+    }
     let mut bytes = name.bytes();
     let first_ok = bytes
         .next()

@@ -474,6 +474,12 @@ fn only_the_loads_own_drop_rule_counts_and_foreign_sets_are_refused_before_sendi
             table inet fx {
                 set blocklist_v4 { type ipv4_addr; flags interval,constant; }
                 map blocklist_v6 { type ipv6_addr : verdict; flags interval; }
+            }
+            table inet fm {
+                map blocklist_v6 { type ipv6_addr : verdict; flags interval; }
+            }
+            table inet mp {
+                map blocklist_v6 { type ipv6_addr : verdict; elements = { ::1 : accept }; }
             }",
         )
         .unwrap();
@@ -500,12 +506,27 @@ fn only_the_loads_own_drop_rule_counts_and_foreign_sets_are_refused_before_sendi
         assert_eq!(again, chain, "a reload adds no second drop rule");
 
         common::nft(&["add", "table", "inet", "sleepy", "{ flags dormant; }"]);
+        // A table owned by this socket, which stays open while the tool runs.
+        let mut owner = nlbatch::nft::Nftables::open().unwrap();
+        let mut tx = nlbatch::nft::Transaction::new(Default::default()).unwrap();
+        tx.begin(None).unwrap();
+        let mut owned = nlbatch::nft::Table::new(nlbatch::nft::Family::Inet, "owned");
+        owned.flags = nlbatch::nft::wire::NFT_TABLE_F_OWNER;
+        tx.add_table(&owned).unwrap();
+        tx.end().unwrap();
+        owner.commit(&mut tx).unwrap();
         let before = common::ruleset();
         for (args, wanted) in [
             (vec!["--table", "sleepy"], "is dormant"),
+            (vec!["--table", "owned"], "owned by another process"),
+            (
+                vec!["--table", "mp"],
+                "would be emptied (the input has no IPv6 address)",
+            ),
+            (vec!["--table", "."], "is not one nft can read back"),
             (vec!["--table", "fx"], "flags constant, interval"),
             (
-                vec!["--table", "fx", "--set", "blocklist", "-"],
+                vec!["--table", "fm", "--set", "blocklist", "-"],
                 "a map of type ipv6_addr",
             ),
             (vec!["--hook", "ingress"], "the ingress hook needs a device"),

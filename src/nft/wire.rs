@@ -112,6 +112,7 @@ pub const NFTA_VERDICT_CHAIN_ID: u16 = 3;
 pub const NFTA_GEN_ID: u16 = 1;
 
 pub const NFT_TABLE_F_DORMANT: u32 = 0x1;
+pub const NFT_TABLE_F_OWNER: u32 = 0x2;
 
 pub const NFT_SET_ANONYMOUS: u32 = 0x1;
 pub const NFT_SET_CONSTANT: u32 = 0x2;
