@@ -528,11 +528,7 @@ fn encode_load(
             }
             continue;
         }
-        let key = if ipv6 {
-            KeyType::Ipv6Addr
-        } else {
-            KeyType::Ipv4Addr
-        };
+        let key = address_key(ipv6);
         let mut set = Set::new(opts.family, &opts.table, &name, key).interval();
         set.size = opts.size;
         set.timeout_ms = opts.timeout_ms;
@@ -583,11 +579,7 @@ struct Existing {
 /// size only at commit, after the elements were checked against the old one, and gives the
 /// elements added in the same transaction the old default timeout.
 fn check_existing_set(opts: &LoadOptions, ipv6: bool, set: &SetInfo) -> Result<(), LoadError> {
-    let key = if ipv6 {
-        KeyType::Ipv6Addr
-    } else {
-        KeyType::Ipv4Addr
-    };
+    let key = address_key(ipv6);
     let object = format!("set {} {} {}", opts.family.name(), opts.table, set.name);
     let delete_first = format!(
         "delete the table first (nft delete table {} {})",
@@ -641,11 +633,7 @@ fn check_existing_set(opts: &LoadOptions, ipv6: bool, set: &SetInfo) -> Result<(
 /// an earlier load could have made it: an interval set of that family's addresses, with or
 /// without a timeout, not a map.
 fn check_stale_set(opts: &LoadOptions, ipv6: bool, set: &SetInfo) -> Result<(), LoadError> {
-    let key = if ipv6 {
-        KeyType::Ipv6Addr
-    } else {
-        KeyType::Ipv4Addr
-    };
+    let key = address_key(ipv6);
     let shaped = set.flags & !NFT_SET_TIMEOUT == NFT_SET_INTERVAL
         && set.key_type == key.id()
         && set.data_type.is_none();
@@ -720,6 +708,15 @@ fn check_existing_chain(opts: &LoadOptions, chain: &ChainInfo) -> Result<(), Loa
          cannot change a chain's type, hook or priority. Load with the chain's own --hook and \
          --priority, choose another --chain, or use --no-rule"
     )))
+}
+
+/// The key type of a load's set for one address family.
+fn address_key(ipv6: bool) -> KeyType {
+    if ipv6 {
+        KeyType::Ipv6Addr
+    } else {
+        KeyType::Ipv4Addr
+    }
 }
 
 /// Largest timeout the kernel converts without `ERANGE`, in milliseconds.
