@@ -12,7 +12,7 @@ mod common;
 
 use std::cell::Cell;
 use std::net::Ipv4Addr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::sync::{Arc, Barrier};
 
@@ -191,54 +191,28 @@ fn a_transaction_past_the_largest_datagram_is_refused_while_encoding_and_nothing
         assert_eq!(common::ruleset(), "table inet t {\n}");
     });
 }
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("nlbatch-faults-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn write_list(dir: &Path, name: &str, text: &str) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path.to_string_lossy().into_owned()
-}
-
-/// Runs the tool's `load` with `args` inside the calling thread's namespace.
-fn tool(args: &[&str]) -> std::process::Output {
-    // SAFETY: gettid has no preconditions.
-    let tid = unsafe { libc::gettid() };
-    let ns = format!("/proc/{}/task/{tid}/ns/net", std::process::id());
-    Command::new(env!("CARGO_BIN_EXE_nlbatch"))
-        .arg("load")
-        .args(["--netns", &ns])
-        .args(args)
-        .output()
-        .expect("run nlbatch")
-}
-
 #[test]
 fn overlapping_ranges_with_merging_off_fail_naming_element_and_lines_and_change_nothing() {
-    let dir = temp_dir("no_merge");
-    let good = write_list(&dir, "good.txt", "192.0.2.0/24\n");
-    let overlapping = write_list(
+    let dir = common::temp_dir("no_merge");
+    let good = common::write_list(&dir, "good.txt", "192.0.2.0/24\n");
+    let overlapping = common::write_list(
         &dir,
         "overlap.txt",
         "# two prefixes, the second inside the first\n10.0.0.0/24\n198.51.100.7\n\
          10.0.0.128/25\n",
     );
-    let partial = write_list(&dir, "partial.txt", "10.0.0.0/16\n10.0.5.0-10.1.0.0\n");
-    let benign = write_list(
+    let partial = common::write_list(&dir, "partial.txt", "10.0.0.0/16\n10.0.5.0-10.1.0.0\n");
+    let benign = common::write_list(
         &dir,
         "benign.txt",
         "10.0.0.0/24\n10.0.1.0/24\n10.0.2.5\n10.0.2.5\n",
     );
     common::in_netns("no_merge", move || {
-        let out = tool(&["--no-merge", &good]);
+        let out = common::tool(&["--no-merge", &good]);
         assert!(out.status.success(), "{out:?}");
         let before = common::ruleset();
 
-        let out = tool(&["--no-merge", &overlapping]);
+        let out = common::tool(&["--no-merge", &overlapping]);
         assert_eq!(out.status.code(), Some(3), "{out:?}");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains("File exists"), "{stderr}");
@@ -253,7 +227,7 @@ fn overlapping_ranges_with_merging_off_fail_naming_element_and_lines_and_change_
         );
         assert_eq!(common::ruleset(), before, "nothing committed");
 
-        let out = tool(&["--no-merge", &partial]);
+        let out = common::tool(&["--no-merge", &partial]);
         assert_eq!(out.status.code(), Some(3), "{out:?}");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(
@@ -263,7 +237,7 @@ fn overlapping_ranges_with_merging_off_fail_naming_element_and_lines_and_change_
         assert_eq!(common::ruleset(), before, "nothing committed");
 
         // Merging on, the same input loads, as the union of its entries.
-        let out = tool(&[&overlapping]);
+        let out = common::tool(&[&overlapping]);
         assert!(out.status.success(), "{out:?}");
         let set = common::nft(&["list", "set", "inet", "nlbatch", "blocklist_v4"]);
         assert!(
@@ -273,7 +247,7 @@ fn overlapping_ranges_with_merging_off_fail_naming_element_and_lines_and_change_
 
         // Merging off, adjacent ranges and exact duplicates are no overlap for the kernel
         // (elements are added without NLM_F_EXCL): they load as given.
-        let out = tool(&["--no-merge", &benign]);
+        let out = common::tool(&["--no-merge", &benign]);
         assert!(out.status.success(), "{out:?}");
         let set = common::nft(&["list", "set", "inet", "nlbatch", "blocklist_v4"]);
         let set = set.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -567,9 +541,9 @@ fn two_writers_in_one_namespace_commit_atomically_and_fail_clearly() {
 
 #[test]
 fn a_netns_path_that_is_not_a_namespace_is_named_as_such() {
-    let dir = temp_dir("not_netns");
-    let file = write_list(&dir, "plain-file", "");
-    let list = write_list(&dir, "list.txt", "192.0.2.1\n");
+    let dir = common::temp_dir("not_netns");
+    let file = common::write_list(&dir, "plain-file", "");
+    let list = common::write_list(&dir, "list.txt", "192.0.2.1\n");
     let out = Command::new(env!("CARGO_BIN_EXE_nlbatch"))
         .args(["load", "--netns", &file, &list])
         .output()

@@ -9,7 +9,6 @@
 mod common;
 
 use std::io::{BufRead, BufReader, Read};
-use std::process::Command;
 
 use nlbatch::blocklist::{read_list, Entries, LineError, ListError, ReadOptions};
 use nlbatch::load::{LoadOptions, Loader};
@@ -317,13 +316,7 @@ fn the_tool_refuses_a_garbage_file_naming_it_and_sends_nothing() {
     std::fs::write(&path, &bytes).unwrap();
     let path = path.to_string_lossy().into_owned();
     common::in_netns("hostile_tool", move || {
-        // SAFETY: gettid has no preconditions.
-        let tid = unsafe { libc::gettid() };
-        let ns = format!("/proc/{}/task/{tid}/ns/net", std::process::id());
-        let out = Command::new(env!("CARGO_BIN_EXE_nlbatch"))
-            .args(["load", "--netns", &ns, &path])
-            .output()
-            .unwrap();
+        let out = common::tool(&[&path]);
         assert_eq!(out.status.code(), Some(2), "{out:?}");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains(&format!("{path}:2: ")), "{stderr}");

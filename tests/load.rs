@@ -5,7 +5,6 @@
 mod common;
 
 use std::net::IpAddr;
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
@@ -161,23 +160,10 @@ fn every_real_blocklist_alone_and_all_together_loads_with_the_same_coverage() {
         eprintln!("loaded and compared {} list(s)", case.len());
     }
 }
-
-fn write_list(dir: &Path, name: &str, text: &str) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path.to_string_lossy().into_owned()
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("nlbatch-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 #[test]
 fn mixed_list_makes_two_sets_and_one_rule_per_set() {
-    let dir = temp_dir("mixed");
-    let list = write_list(
+    let dir = common::temp_dir("mixed");
+    let list = common::write_list(
         &dir,
         "mixed.txt",
         "# mixed\r\n192.0.2.1\r\n2001:db8::/48 ; doc\r\n198.51.100.0/24 7 extra\r\n\r\n",
@@ -209,9 +195,9 @@ fn mixed_list_makes_two_sets_and_one_rule_per_set() {
 
 #[test]
 fn loading_replaces_contents_and_never_duplicates_rules() {
-    let dir = temp_dir("replace");
-    let big = write_list(&dir, "big.txt", "10.0.0.0/8\n192.0.2.0/24\n2001:db8::1\n");
-    let small = write_list(&dir, "small.txt", "192.0.2.0/25\n");
+    let dir = common::temp_dir("replace");
+    let big = common::write_list(&dir, "big.txt", "10.0.0.0/8\n192.0.2.0/24\n2001:db8::1\n");
+    let small = common::write_list(&dir, "small.txt", "192.0.2.0/25\n");
     common::in_netns("replace", move || {
         load(std::slice::from_ref(&big), &LoadOptions::default());
         let first = common::ruleset();
@@ -234,24 +220,10 @@ fn loading_replaces_contents_and_never_duplicates_rules() {
     });
 }
 
-/// Runs the tool on `args` inside the calling thread's namespace (given as a path).
-fn tool(args: &[&str]) -> std::process::Output {
-    let tid = unsafe { libc::gettid() };
-    let ns = format!("/proc/self/task/{tid}/ns/net");
-    // The tool is a new process: name the thread's namespace through our own pid.
-    let ns = ns.replace("self", &std::process::id().to_string());
-    Command::new(env!("CARGO_BIN_EXE_nlbatch"))
-        .arg("load")
-        .args(["--netns", &ns])
-        .args(args)
-        .output()
-        .expect("run nlbatch")
-}
-
 #[test]
 fn one_invalid_line_deep_inside_leaves_the_namespace_exactly_as_it_was() {
-    let dir = temp_dir("invalid");
-    let good = write_list(&dir, "good.txt", "203.0.113.0/24\n");
+    let dir = common::temp_dir("invalid");
+    let good = common::write_list(&dir, "good.txt", "203.0.113.0/24\n");
     let mut text = String::new();
     for i in 0..50_000u32 {
         text.push_str(&format!(
@@ -261,9 +233,9 @@ fn one_invalid_line_deep_inside_leaves_the_namespace_exactly_as_it_was() {
     }
     text.push_str("11.2.3.400\n");
     text.push_str("11.9.9.9\n");
-    let bad = write_list(&dir, "bad.txt", &text);
+    let bad = common::write_list(&dir, "bad.txt", &text);
     common::in_netns("invalid", move || {
-        let out = tool(&[&good]);
+        let out = common::tool(&[&good]);
         assert!(
             out.status.success(),
             "{}",
@@ -271,7 +243,7 @@ fn one_invalid_line_deep_inside_leaves_the_namespace_exactly_as_it_was() {
         );
         let before = common::ruleset();
 
-        let out = tool(&[&bad]);
+        let out = common::tool(&[&bad]);
         assert_eq!(out.status.code(), Some(2), "bad input exits with 2");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(
@@ -281,7 +253,7 @@ fn one_invalid_line_deep_inside_leaves_the_namespace_exactly_as_it_was() {
         assert!(stderr.contains("11.2.3.400"), "shows the text: {stderr}");
         assert_eq!(common::ruleset(), before, "nothing sent");
 
-        let out = tool(&["--skip-invalid", "--json", &bad]);
+        let out = common::tool(&["--skip-invalid", "--json", &bad]);
         assert!(
             out.status.success(),
             "{}",
@@ -307,16 +279,16 @@ fn one_invalid_line_deep_inside_leaves_the_namespace_exactly_as_it_was() {
 
 #[test]
 fn an_input_without_addresses_is_refused_unless_allowed_and_never_empties_a_set_by_accident() {
-    let dir = temp_dir("empty");
-    let good = write_list(&dir, "good.txt", "203.0.113.0/24\n2001:db8::/32\n");
-    let empty = write_list(&dir, "empty.txt", "");
-    let garbage = write_list(
+    let dir = common::temp_dir("empty");
+    let good = common::write_list(&dir, "good.txt", "203.0.113.0/24\n2001:db8::/32\n");
+    let empty = common::write_list(&dir, "empty.txt", "");
+    let garbage = common::write_list(
         &dir,
         "garbage.txt",
         "# only junk\nnot-an-address\n10.0.0.300\n",
     );
     common::in_netns("empty", move || {
-        let out = tool(&[&good]);
+        let out = common::tool(&[&good]);
         assert!(out.status.success(), "{out:?}");
         let before = common::ruleset();
 
@@ -324,7 +296,7 @@ fn an_input_without_addresses_is_refused_unless_allowed_and_never_empties_a_set_
             vec![empty.as_str()],
             vec!["--skip-invalid", garbage.as_str()],
         ] {
-            let out = tool(&[&args[..], &["--json"]].concat());
+            let out = common::tool(&[&args[..], &["--json"]].concat());
             assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
             let stderr = String::from_utf8_lossy(&out.stderr);
             assert!(stderr.contains("holds no address"), "{stderr}");
@@ -334,11 +306,11 @@ fn an_input_without_addresses_is_refused_unless_allowed_and_never_empties_a_set_
             assert!(json["error"].as_str().unwrap().contains("holds no address"));
             assert_eq!(common::ruleset(), before, "{args:?}: nothing sent");
         }
-        let out = tool(&["--skip-invalid", &garbage]);
+        let out = common::tool(&["--skip-invalid", &garbage]);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains("3 lines read, 2 invalid"), "{stderr}");
 
-        let out = tool(&["--allow-empty", &empty]);
+        let out = common::tool(&["--allow-empty", &empty]);
         assert!(out.status.success(), "{out:?}");
         assert_eq!(
             kernel_coverage("blocklist_v4"),
@@ -355,7 +327,7 @@ fn an_input_without_addresses_is_refused_unless_allowed_and_never_empties_a_set_
 
 #[test]
 fn a_full_set_is_rejected_naming_its_size_and_the_element_and_changes_nothing() {
-    let dir = temp_dir("full");
+    let dir = common::temp_dir("full");
     let mut text = String::new();
     // 3,000 ranges: 6,000 elements in four messages, the set full inside the first.
     for i in 0..3000u32 {
@@ -364,10 +336,10 @@ fn a_full_set_is_rejected_naming_its_size_and_the_element_and_changes_nothing() 
             std::net::Ipv4Addr::from(0x0c00_0000 + i * 4)
         ));
     }
-    let list = write_list(&dir, "full.txt", &text);
+    let list = common::write_list(&dir, "full.txt", &text);
     common::in_netns("full", move || {
         let before = common::ruleset();
-        let out = tool(&["--size", "100", &list]);
+        let out = common::tool(&["--size", "100", &list]);
         assert_eq!(
             out.status.code(),
             Some(3),
@@ -407,10 +379,10 @@ fn ruleset_without_expiry() -> String {
 
 #[test]
 fn a_reload_that_would_change_the_timeout_or_move_the_chain_is_refused_before_sending() {
-    let dir = temp_dir("reload_changes");
-    let list = write_list(&dir, "one.txt", "192.0.2.9\n");
+    let dir = common::temp_dir("reload_changes");
+    let list = common::write_list(&dir, "one.txt", "192.0.2.9\n");
     common::in_netns("reload_changes", move || {
-        let out = tool(&["--timeout", "600", &list]);
+        let out = common::tool(&["--timeout", "600", &list]);
         assert!(out.status.success(), "{out:?}");
         // The operator tightens the chain's policy; reloads must leave it so.
         common::nft(&[
@@ -436,14 +408,14 @@ fn a_reload_that_would_change_the_timeout_or_move_the_chain_is_refused_before_se
                 "cannot change a chain's",
             ),
         ] {
-            let out = tool(&[&args[..], &[list.as_str()]].concat());
+            let out = common::tool(&[&args[..], &[list.as_str()]].concat());
             assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
             let stderr = String::from_utf8_lossy(&out.stderr);
             assert!(stderr.contains(wanted), "{args:?}: {stderr}");
             assert_eq!(ruleset_without_expiry(), before, "{args:?}: nothing sent");
         }
 
-        let out = tool(&["--timeout", "600", &list]);
+        let out = common::tool(&["--timeout", "600", &list]);
         assert!(out.status.success(), "the same options reload: {out:?}");
         let after = common::ruleset();
         assert!(
@@ -456,8 +428,8 @@ fn a_reload_that_would_change_the_timeout_or_move_the_chain_is_refused_before_se
 
 #[test]
 fn only_the_loads_own_drop_rule_counts_and_foreign_sets_are_refused_before_sending() {
-    let dir = temp_dir("own_rule");
-    let list = write_list(&dir, "one.txt", "192.0.2.9\n");
+    let dir = common::temp_dir("own_rule");
+    let list = common::write_list(&dir, "one.txt", "192.0.2.9\n");
     common::in_netns("own_rule", move || {
         // An operator's rules that look the set up but drop nothing.
         let setup = dir.join("setup.nft");
@@ -485,7 +457,7 @@ fn only_the_loads_own_drop_rule_counts_and_foreign_sets_are_refused_before_sendi
         .unwrap();
         common::nft(&["-f", &setup.to_string_lossy()]);
 
-        let out = tool(&["--table", "lg", &list]);
+        let out = common::tool(&["--table", "lg", &list]);
         assert!(out.status.success(), "{out:?}");
         let chain = common::nft(&["list", "chain", "inet", "lg", "input"]);
         assert!(
@@ -500,7 +472,7 @@ fn only_the_loads_own_drop_rule_counts_and_foreign_sets_are_refused_before_sendi
             1,
             "the drop rule is added once: {chain}"
         );
-        let out = tool(&["--table", "lg", &list]);
+        let out = common::tool(&["--table", "lg", &list]);
         assert!(out.status.success(), "{out:?}");
         let again = common::nft(&["list", "chain", "inet", "lg", "input"]);
         assert_eq!(again, chain, "a reload adds no second drop rule");
@@ -532,8 +504,7 @@ fn only_the_loads_own_drop_rule_counts_and_foreign_sets_are_refused_before_sendi
             (vec!["--hook", "ingress"], "the ingress hook needs a device"),
         ] {
             let mut child = Command::new(env!("CARGO_BIN_EXE_nlbatch"));
-            let tid = unsafe { libc::gettid() };
-            let ns = format!("/proc/{}/task/{tid}/ns/net", std::process::id());
+            let ns = common::thread_netns();
             let file_args: Vec<&str> = if args.last() == Some(&"-") {
                 vec![]
             } else {
@@ -563,8 +534,8 @@ fn only_the_loads_own_drop_rule_counts_and_foreign_sets_are_refused_before_sendi
 
 #[test]
 fn names_nft_cannot_read_back_and_a_zero_size_are_refused() {
-    let dir = temp_dir("names");
-    let list = write_list(&dir, "one.txt", "192.0.2.9\n");
+    let dir = common::temp_dir("names");
+    let list = common::write_list(&dir, "one.txt", "192.0.2.9\n");
     common::in_netns("names", move || {
         for args in [
             vec!["--set", "a b"],
@@ -575,11 +546,11 @@ fn names_nft_cannot_read_back_and_a_zero_size_are_refused() {
             vec!["--chain", "drop"],
             vec!["--size", "0"],
         ] {
-            let out = tool(&[&args[..], &[list.as_str()]].concat());
+            let out = common::tool(&[&args[..], &[list.as_str()]].concat());
             assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
             assert_eq!(common::ruleset(), "", "{args:?}: nothing sent");
         }
-        let out = tool(&["--table", "fw.v2", "--set", "bad-hosts/2", &list]);
+        let out = common::tool(&["--table", "fw.v2", "--set", "bad-hosts/2", &list]);
         assert!(out.status.success(), "{out:?}");
         // What nlbatch made lists back as text nft reads again.
         let text = common::nft(&["list", "ruleset"]);
@@ -616,10 +587,10 @@ fn names_nft_cannot_read_back_and_a_zero_size_are_refused() {
 
 #[test]
 fn dry_run_validates_without_committing() {
-    let dir = temp_dir("dry");
-    let list = write_list(&dir, "dry.txt", "192.0.2.0/24\n");
+    let dir = common::temp_dir("dry");
+    let list = common::write_list(&dir, "dry.txt", "192.0.2.0/24\n");
     common::in_netns("dry", move || {
-        let out = tool(&["--dry-run", &list]);
+        let out = common::tool(&["--dry-run", &list]);
         assert!(
             out.status.success(),
             "{}",
@@ -632,12 +603,12 @@ fn dry_run_validates_without_committing() {
 
 #[test]
 fn a_changed_size_or_a_foreign_set_is_refused_before_sending() {
-    let dir = temp_dir("conflict");
-    let list = write_list(&dir, "conflict.txt", "1.0.0.0-1.0.0.5\n1.0.0.7-1.0.0.9\n");
+    let dir = common::temp_dir("conflict");
+    let list = common::write_list(&dir, "conflict.txt", "1.0.0.0-1.0.0.5\n1.0.0.7-1.0.0.9\n");
     common::in_netns("conflict", move || {
-        assert!(tool(&[&list]).status.success());
+        assert!(common::tool(&[&list]).status.success());
         let before = common::ruleset();
-        let out = tool(&["--size", "1", &list]);
+        let out = common::tool(&["--size", "1", &list]);
         assert_eq!(out.status.code(), Some(2));
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains("already exists with no size"), "{stderr}");
@@ -653,7 +624,7 @@ fn a_changed_size_or_a_foreign_set_is_refused_before_sending() {
             "{ type ipv4_addr; }",
         ]);
         let before = common::ruleset();
-        let out = tool(&["--table", "other", &list]);
+        let out = common::tool(&["--table", "other", &list]);
         assert_eq!(out.status.code(), Some(2));
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(
@@ -663,7 +634,7 @@ fn a_changed_size_or_a_foreign_set_is_refused_before_sending() {
         assert_eq!(common::ruleset(), before, "nothing sent");
 
         let long = "a".repeat(256);
-        let out = tool(&["--table", &long, &list]);
+        let out = common::tool(&["--table", &long, &list]);
         assert_eq!(
             out.status.code(),
             Some(2),
@@ -677,7 +648,7 @@ fn a_changed_size_or_a_foreign_set_is_refused_before_sending() {
 /// holds equals ipnet's aggregation of the input.
 #[test]
 fn a_million_overlapping_entries_load_in_one_transaction_with_the_same_coverage() {
-    let dir = temp_dir("million");
+    let dir = common::temp_dir("million");
     let mut text = String::with_capacity(20 << 20);
     let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut nets = Vec::with_capacity(1_000_000);
@@ -696,7 +667,7 @@ fn a_million_overlapping_entries_load_in_one_transaction_with_the_same_coverage(
         text.push_str(&format!("{net}\n"));
         nets.push(net.trunc());
     }
-    let list = write_list(&dir, "million.txt", &text);
+    let list = common::write_list(&dir, "million.txt", &text);
     let expected: Coverage = Ipv4Net::aggregate(&nets)
         .iter()
         .map(|n| {

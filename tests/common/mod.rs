@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 
 /// The real public blocklists beside the checkout (`../shared/data/realworld/blocklists`,
 /// described by its `SOURCES.md`); panics naming the directory when it is missing.
@@ -75,4 +75,35 @@ pub fn normalise(text: &str) -> String {
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// The path of the calling thread's network namespace, as another process can open it.
+pub fn thread_netns() -> String {
+    // SAFETY: gettid has no preconditions.
+    let tid = unsafe { libc::gettid() };
+    format!("/proc/{}/task/{tid}/ns/net", std::process::id())
+}
+
+/// Runs the tool's `load` with `args` in the calling thread's namespace (`--netns`).
+pub fn tool(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_nlbatch"))
+        .arg("load")
+        .args(["--netns", &thread_netns()])
+        .args(args)
+        .output()
+        .expect("run nlbatch")
+}
+
+/// A fresh directory for one test's files, named after it and this process.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("nlbatch-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Writes `text` to the file `name` in `dir`; returns its path.
+pub fn write_list(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
 }
