@@ -114,7 +114,7 @@ unsafe fn copy_small(src: &[u8], dst: *mut u8) {
 /// overlapping words (a word has a zero byte when `(w - 0x01..01) & !w & 0x80..80` is not
 /// zero), longer ones with `memchr`.
 #[inline(always)]
-fn has_nul(b: &[u8]) -> bool {
+pub(crate) fn has_nul(b: &[u8]) -> bool {
     #[inline(always)]
     fn zero32(w: u32) -> bool {
         w.wrapping_sub(0x0101_0101) & !w & 0x8080_8080 != 0

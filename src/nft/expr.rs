@@ -1291,6 +1291,7 @@ fn put_set_ref(msg: &mut Message<'_>, set: &SetRef) -> Result<(), EncodeError> {
     Ok(())
 }
 
+#[inline(always)]
 fn encode_log(msg: &mut Message<'_>, log: &Log) -> Result<(), EncodeError> {
     if let Some(prefix) = &log.prefix {
         msg.put_strz(NFTA_LOG_PREFIX, prefix)?;

@@ -78,12 +78,13 @@ impl std::str::FromStr for Family {
 }
 
 /// Checks an object name: not empty, at most 255 bytes, no NUL.
+#[inline]
 pub fn check_name(what: &'static str, name: &str) -> Result<(), NftError> {
     let reason = if name.is_empty() {
         "is empty"
     } else if name.len() > NFT_NAME_MAXLEN {
         "is longer than 255 bytes"
-    } else if name.as_bytes().contains(&0) {
+    } else if crate::message::has_nul(name.as_bytes()) {
         "contains a NUL byte"
     } else {
         return Ok(());

@@ -138,6 +138,7 @@ impl Transaction {
 
     /// Starts a message of nf_tables command `cmd` for `family`, expected to be about
     /// `expected_len` bytes long (a hint for page placement).
+    #[inline(always)]
     fn message(
         &mut self,
         cmd: u16,
