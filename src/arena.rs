@@ -276,10 +276,8 @@ impl Arena {
     /// index the open region will have once finished, recorded when it moves to a new page.
     #[inline]
     pub fn reserve(&mut self, n: usize, message: u32) -> Result<*mut u8, ArenaError> {
-        if self.cur_cap - self.cur_len < n {
-            self.move_open(n, message)?;
-        }
-        // SAFETY: `cur_len + n <= cur_cap`, checked above or ensured by `move_open`, so the
+        self.ensure_room(n, message)?;
+        // SAFETY: `cur_len + n <= cur_cap`, made so by `ensure_room`, so the
         // offset stays inside the page, which is one allocation of `cur_cap` bytes (or the
         // dangling pointer with `n == 0` and `cur_cap == 0`).
         let ptr = unsafe { self.cur.as_ptr().add(self.cur_len) };
@@ -339,9 +337,7 @@ impl Arena {
         message: u32,
     ) -> Result<(*mut u8, usize), ArenaError> {
         self.set_open_len(len);
-        if self.cur_cap - self.cur_len < n {
-            self.move_open(n, message)?;
-        }
+        self.ensure_room(n, message)?;
         Ok(self.open_region())
     }
 
@@ -407,45 +403,6 @@ impl Arena {
         self.cur_len = open;
         self.open_start = 0;
         Ok(())
-    }
-
-    /// The open region, writable (for patching headers and lengths).
-    #[inline]
-    pub fn open_mut(&mut self) -> &mut [u8] {
-        let len = self.open_len();
-        if len == 0 {
-            return &mut [];
-        }
-        // SAFETY: `open_start..cur_len` lies inside the current page and every byte of it was
-        // written through `reserve` by the caller; `&mut self` makes the borrow exclusive.
-        unsafe { std::slice::from_raw_parts_mut(self.cur.as_ptr().add(self.open_start), len) }
-    }
-
-    /// Overwrites two bytes at `offset` in the open region (a length field).
-    ///
-    /// # Panics
-    ///
-    /// When `offset + 2` is beyond the open region: a caller's bug, never input-dependent.
-    #[inline]
-    pub fn patch_open_u16(&mut self, offset: usize, value: u16) {
-        assert!(
-            offset + 2 <= self.open_len(),
-            "patch outside the open region"
-        );
-        // SAFETY: checked just above: the two bytes lie inside the open region of the current
-        // page, which was written through `reserve`.
-        unsafe {
-            let at = self.cur.as_ptr().add(self.open_start + offset);
-            std::ptr::write_unaligned(at.cast::<[u8; 2]>(), value.to_ne_bytes());
-        }
-    }
-
-    /// Shortens the open region to `len` bytes (rolls back what came after).
-    #[inline]
-    pub fn truncate_open(&mut self, len: usize) {
-        if len < self.open_len() {
-            self.cur_len = self.open_start + len;
-        }
     }
 
     /// Turns the open region into a finished message.

@@ -326,9 +326,9 @@ pub fn read_list<R: BufRead>(
         file: file.clone(),
         source,
     };
+    let limit = MAX_LINE_BYTES as u64 + 1;
     loop {
         buf.clear();
-        let limit = MAX_LINE_BYTES as u64 + 1;
         let read = reader
             .by_ref()
             .take(limit)

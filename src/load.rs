@@ -587,7 +587,7 @@ fn check_existing_set(opts: &LoadOptions, ipv6: bool, set: &SetInfo) -> Result<(
         opts.table
     );
     let wanted = NFT_SET_INTERVAL | opts.timeout_ms.map_or(0, |_| NFT_SET_TIMEOUT);
-    if set.flags != wanted || set.key_type != key.id() || set.data_type.is_some() {
+    if !load_shaped(set, ipv6) || set.flags != wanted {
         let found_key = match set.key.as_ref().map(|k| k.0.as_slice()) {
             Some([single]) => format!("type {}", single.name()),
             _ => format!("key type id {}", set.key_type),
@@ -633,11 +633,7 @@ fn check_existing_set(opts: &LoadOptions, ipv6: bool, set: &SetInfo) -> Result<(
 /// an earlier load could have made it: an interval set of that family's addresses, with or
 /// without a timeout, not a map.
 fn check_stale_set(opts: &LoadOptions, ipv6: bool, set: &SetInfo) -> Result<(), LoadError> {
-    let key = address_key(ipv6);
-    let shaped = set.flags & !NFT_SET_TIMEOUT == NFT_SET_INTERVAL
-        && set.key_type == key.id()
-        && set.data_type.is_none();
-    if shaped {
+    if load_shaped(set, ipv6) {
         return Ok(());
     }
     Err(LoadError::Input(format!(
@@ -654,6 +650,14 @@ fn check_stale_set(opts: &LoadOptions, ipv6: bool, set: &SetInfo) -> Result<(), 
         },
         set_flag_names(set.flags),
     )))
+}
+
+/// True when `set` has the shape of a load's set for one family: an interval set (with or
+/// without the timeout flag) of that family's addresses, not a map.
+fn load_shaped(set: &SetInfo, ipv6: bool) -> bool {
+    set.flags & !NFT_SET_TIMEOUT == NFT_SET_INTERVAL
+        && set.key_type == address_key(ipv6).id()
+        && set.data_type.is_none()
 }
 
 /// `interval, timeout` and the like: the names nft gives a set's flags.

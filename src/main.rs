@@ -264,6 +264,13 @@ fn parse_load_family(text: &str) -> Result<Family, String> {
     }
 }
 
+/// A failure as one JSON object on standard output, for `--json`.
+fn print_json_error(error: &str, exit_code: i32) {
+    let json = serde_json::json!({ "error": error, "exit_code": exit_code });
+    // The error is on standard error already; a closed stdout changes nothing.
+    let _ = writeln!(std::io::stdout(), "{json}");
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -271,8 +278,7 @@ fn main() -> ExitCode {
             // A script that asked for JSON gets the usage error as JSON too.
             let json = std::env::args().any(|a| a == "--json");
             if json && e.use_stderr() {
-                let error = serde_json::json!({"error": e.to_string().trim(), "exit_code": 2});
-                println!("{error}");
+                print_json_error(e.to_string().trim(), 2);
             }
             e.exit()
         }
@@ -283,12 +289,7 @@ fn main() -> ExitCode {
             Err(e) => {
                 eprintln!("nlbatch: {e}");
                 if args.json {
-                    let json = serde_json::json!({
-                        "error": e.to_string(),
-                        "exit_code": e.exit_code(),
-                    });
-                    // The error is on standard error already; a closed stdout changes nothing.
-                    let _ = writeln!(std::io::stdout(), "{json}");
+                    print_json_error(&e.to_string(), e.exit_code());
                 }
                 ExitCode::from(e.exit_code() as u8)
             }

@@ -40,7 +40,7 @@ pub enum NetnsError {
     /// `unshare(CLONE_NEWNET)` failed: usually no `CAP_SYS_ADMIN`.
     #[error("cannot create a private network namespace (unshare: {0}); run as root or with CAP_SYS_ADMIN")]
     Unshare(#[source] io::Error),
-    /// The namespace file does not exist.
+    /// The namespace file does not exist (or its path does not lead to a file).
     #[error("no such network namespace {path}: {source}")]
     Open {
         /// The path tried.
@@ -49,7 +49,7 @@ pub enum NetnsError {
         #[source]
         source: io::Error,
     },
-    /// The namespace file exists but could not be opened (`EACCES`, `EPERM`, ...).
+    /// The namespace file exists but may not be opened (`EACCES`, `EPERM`).
     #[error("cannot open network namespace {path}: {source}; run as root")]
     OpenDenied {
         /// The path tried.
@@ -110,8 +110,8 @@ pub fn enter_path(path: &Path) -> Result<(), NetnsError> {
     let file = File::open(path).map_err(|source| {
         let path = path.into();
         match source.kind() {
-            io::ErrorKind::NotFound => NetnsError::Open { path, source },
-            _ => NetnsError::OpenDenied { path, source },
+            io::ErrorKind::PermissionDenied => NetnsError::OpenDenied { path, source },
+            _ => NetnsError::Open { path, source },
         }
     })?;
     // SAFETY: `file` is an open descriptor for the duration of the call.

@@ -1222,8 +1222,7 @@ impl Expr {
     }
 
     /// What is wrong with the expression, if anything, found before encoding; `previous` is
-    /// the expression before it in its rule. One match: the common expressions (payload, meta,
-    /// counter, verdicts) cost a compare and a jump.
+    /// the expression before it in its rule.
     #[inline]
     fn problem(&self, previous: Option<&Expr>) -> Option<String> {
         let long = |v: &[u8]| v.len() > NFT_DATA_VALUE_MAXLEN;
