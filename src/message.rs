@@ -74,6 +74,12 @@ pub const fn align(len: usize) -> usize {
     (len + 3) & !3
 }
 
+/// Bytes an attribute with `payload` bytes takes in a message: header, payload and padding.
+#[inline(always)]
+pub const fn attr_len(payload: usize) -> usize {
+    align(NLA_HDRLEN + payload)
+}
+
 /// Copies `src` to `dst` word by word: attribute payloads are mostly a few bytes, where a call
 /// to `memcpy` costs more than the copy.
 ///
@@ -415,7 +421,7 @@ pub struct Message<'a> {
     done: bool,
 }
 
-impl Message<'_> {
+impl<'a> Message<'a> {
     /// Seq of this message.
     #[inline]
     pub fn seq(&self) -> u32 {
@@ -650,6 +656,26 @@ impl Message<'_> {
         Ok(())
     }
 
+    /// Reserves `len` bytes for a [`Run`]: the attribute `attr_type`, nests and all, whose
+    /// length is known before it is written. One room check serves every write in it.
+    ///
+    /// Fails with [`EncodeError::AttrTooLong`] when `len` exceeds [`NLA_MAX_LEN`], so that no
+    /// attribute or nest inside the run can overflow its 16-bit length.
+    #[inline(always)]
+    pub fn run(&mut self, attr_type: u16, len: usize) -> Result<Run<'_, 'a>, EncodeError> {
+        if len > NLA_MAX_LEN {
+            let attr_type = attr_type & NLA_TYPE_MASK;
+            return Err(EncodeError::AttrTooLong { attr_type, len });
+        }
+        let ptr = self.reserve(len)?;
+        Ok(Run {
+            msg: self,
+            ptr,
+            at: 0,
+            len,
+        })
+    }
+
     /// Opens a nest of `attr_type`; `NLA_F_NESTED` is OR-ed into the type.
     #[inline(always)]
     pub fn begin_nest(&mut self, attr_type: u16) -> Result<Nest, EncodeError> {
@@ -733,6 +759,167 @@ impl Message<'_> {
     }
 }
 
+/// Bytes reserved in a [`Message`] for attributes whose length is known before they are
+/// written ([`Message::run`]). Writes need no room check of their own, and a nest's header is
+/// written with its final length, so there is no nest to close afterwards: a run of constant
+/// shape compiles to stores at constant offsets.
+///
+/// Every write checks that it stays inside the run (a check the compiler drops when the
+/// lengths are constants); writing past the end, or finishing before it, is the caller's bug,
+/// never input-dependent, and panics. A run dropped before [`Run::finish`] (an error while it
+/// was written) takes its bytes out of the message again.
+///
+/// ```
+/// use nlbatch::message::{attr_len, Batch, BatchConfig, NLA_HDRLEN, NLM_F_REQUEST};
+///
+/// let mut batch = Batch::new(BatchConfig::default())?;
+/// let mut msg = batch.message(0x0a06, NLM_F_REQUEST)?;
+/// msg.family_header(&[2, 0, 0, 0])?;
+/// let nest = NLA_HDRLEN + attr_len(4);
+/// let mut run = msg.run(1, nest)?;
+/// run.nest(1, nest); // type 1 { type 2 = 7 }
+/// run.put_be32(2, 7);
+/// run.finish();
+/// assert_eq!(&msg.bytes()[20..], &[12, 0, 1, 0x80, 8, 0, 2, 0, 0, 0, 0, 7]);
+/// # Ok::<(), nlbatch::message::EncodeError>(())
+/// ```
+#[derive(Debug)]
+pub struct Run<'r, 'a> {
+    msg: &'r mut Message<'a>,
+    /// First byte of the run.
+    ptr: *mut u8,
+    /// Bytes written so far.
+    at: usize,
+    /// Bytes reserved.
+    len: usize,
+}
+
+impl Run<'_, '_> {
+    /// The next `n` bytes of the run, to be written in full by the caller.
+    #[inline(always)]
+    fn take(&mut self, n: usize) -> *mut u8 {
+        assert!(n <= self.len - self.at, "run written past its end");
+        // SAFETY: `at + n <= len`: the bytes lie inside the room `Message::run` reserved.
+        let ptr = unsafe { self.ptr.add(self.at) };
+        self.at += n;
+        ptr
+    }
+
+    /// The header of a nest of `attr_type` (`NLA_F_NESTED` is OR-ed in) that is `len` bytes
+    /// long, its header included; its attributes are the run's next writes. That `len` is
+    /// right is the caller's to ensure (debug builds check that the nest fits in the run);
+    /// whatever it is, nothing is written outside the run.
+    #[inline(always)]
+    pub fn nest(&mut self, attr_type: u16, len: usize) {
+        debug_assert!(
+            NLA_HDRLEN <= len && len <= self.len - self.at,
+            "nest does not fit in the run"
+        );
+        // `len` fits in `nla_len` when it fits in the run, which `Message::run` keeps to
+        // `NLA_MAX_LEN`.
+        let header = hdr_word(len as u16, attr_type | NLA_F_NESTED);
+        // SAFETY: `take` returned room for the 4-byte header.
+        unsafe { std::ptr::write_unaligned(self.take(NLA_HDRLEN).cast::<[u8; 4]>(), header) };
+    }
+
+    /// Attribute with `payload` and `extra_zeros` zero bytes after it (a string's NUL), padded.
+    #[inline(always)]
+    fn attr(&mut self, attr_type: u16, payload: &[u8], extra_zeros: usize) {
+        let len = NLA_HDRLEN + payload.len() + extra_zeros;
+        let padded = align(len);
+        // Once `take` has checked that the attribute fits in the run, its length fits in
+        // `nla_len`: a run is at most `NLA_MAX_LEN` bytes.
+        let ptr = self.take(padded);
+        // SAFETY: `take` returned room for `padded >= len >= NLA_HDRLEN` bytes, in a page that
+        // `payload` (a caller's slice) cannot overlap. As in `Message::put_attr`, the last word
+        // is zeroed first and the header and payload are written over it, so every byte of the
+        // room is written and the bytes after the payload are zero.
+        unsafe {
+            std::ptr::write_unaligned(ptr.add(padded - 4).cast::<[u8; 4]>(), [0; 4]);
+            std::ptr::write_unaligned(ptr.cast::<[u8; 4]>(), hdr_word(len as u16, attr_type));
+            copy_small(payload, ptr.add(NLA_HDRLEN));
+        }
+    }
+
+    /// Attribute with a fixed-size payload of `N` bytes.
+    #[inline(always)]
+    fn fixed<const N: usize>(&mut self, attr_type: u16, payload: [u8; N]) {
+        let len = NLA_HDRLEN + N;
+        let padded = align(len);
+        let ptr = self.take(padded);
+        // SAFETY: `take` returned room for `padded` bytes; the last word is zeroed, then the
+        // header and the `N` payload bytes are written, covering the whole room.
+        unsafe {
+            std::ptr::write_unaligned(ptr.add(padded - 4).cast::<[u8; 4]>(), [0; 4]);
+            std::ptr::write_unaligned(ptr.cast::<[u8; 4]>(), hdr_word(len as u16, attr_type));
+            std::ptr::write_unaligned(ptr.add(NLA_HDRLEN).cast::<[u8; N]>(), payload);
+        }
+    }
+
+    /// Attribute with raw bytes as payload, padded with zeros ([`attr_len`]`(payload.len())`
+    /// bytes of the run).
+    #[inline(always)]
+    pub fn put(&mut self, attr_type: u16, payload: &[u8]) {
+        self.attr(attr_type, payload, 0);
+    }
+
+    /// NUL-terminated string attribute ([`attr_len`]`(value.len() + 1)` bytes of the run).
+    /// Fails on a string that contains a NUL byte; the run is then left unfinished.
+    #[inline(always)]
+    pub fn put_strz(&mut self, attr_type: u16, value: &str) -> Result<(), EncodeError> {
+        if has_nul(value.as_bytes()) {
+            let attr_type = attr_type & NLA_TYPE_MASK;
+            return Err(EncodeError::NulInString { attr_type });
+        }
+        self.attr(attr_type, value.as_bytes(), 1);
+        Ok(())
+    }
+
+    /// `u8` attribute (8 bytes of the run).
+    #[inline(always)]
+    pub fn put_u8(&mut self, attr_type: u16, value: u8) {
+        self.fixed(attr_type, [value]);
+    }
+
+    /// `u16` attribute in big-endian byte order (8 bytes of the run).
+    #[inline(always)]
+    pub fn put_be16(&mut self, attr_type: u16, value: u16) {
+        self.fixed(attr_type, value.to_be_bytes());
+    }
+
+    /// `u32` attribute in big-endian byte order (8 bytes of the run).
+    #[inline(always)]
+    pub fn put_be32(&mut self, attr_type: u16, value: u32) {
+        self.fixed(attr_type, value.to_be_bytes());
+    }
+
+    /// `u64` attribute in big-endian byte order (12 bytes of the run).
+    #[inline(always)]
+    pub fn put_be64(&mut self, attr_type: u16, value: u64) {
+        self.fixed(attr_type, value.to_be_bytes());
+    }
+
+    /// Ends the run, which must be written in full.
+    ///
+    /// # Panics
+    ///
+    /// When bytes of the run are left unwritten.
+    #[inline(always)]
+    pub fn finish(self) {
+        assert_eq!(self.at, self.len, "run finished before its end");
+        // Nothing to undo: the bytes stay in the message.
+        std::mem::forget(self);
+    }
+}
+
+impl Drop for Run<'_, '_> {
+    /// An unfinished run leaves the message as it was before [`Message::run`].
+    fn drop(&mut self) {
+        let before = self.msg.len - self.len;
+        self.msg.truncate(before);
+    }
+}
+
 impl Drop for Message<'_> {
     #[inline(always)]
     fn drop(&mut self) {
@@ -746,6 +933,93 @@ impl Drop for Message<'_> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// A message with its 4-byte family header, for the tests of runs.
+    fn with_message(f: impl FnOnce(&mut Message<'_>)) {
+        let mut batch = Batch::new(BatchConfig::default()).unwrap();
+        let mut msg = batch.message(0x0a06, NLM_F_REQUEST).unwrap();
+        msg.family_header(&[2, 0, 0, 0]).unwrap();
+        f(&mut msg);
+    }
+
+    #[test]
+    fn a_run_writes_the_same_bytes_as_the_checked_calls() {
+        let mut batch = Batch::new(BatchConfig::default()).unwrap();
+        let mut checked = batch.message(0x0a06, NLM_F_REQUEST).unwrap();
+        let outer = checked.begin_nest(1).unwrap();
+        checked.put_strz(2, "filter").unwrap();
+        let inner = checked.begin_nest(3).unwrap();
+        checked.put_u8(4, 9).unwrap();
+        checked.put_be16(5, 0x1234).unwrap();
+        checked.put_be64(6, 7).unwrap();
+        checked.put(7, &[1, 2, 3, 4, 5]).unwrap();
+        checked.end_nest(inner).unwrap();
+        checked.end_nest(outer).unwrap();
+        let want = checked.bytes()[16..].to_vec();
+        drop(checked);
+
+        let inner = NLA_HDRLEN + 2 * attr_len(1) + attr_len(8) + attr_len(5);
+        let outer = NLA_HDRLEN + attr_len(7) + inner;
+        let mut msg = batch.message(0x0a06, NLM_F_REQUEST).unwrap();
+        let mut run = msg.run(1, outer).unwrap();
+        run.nest(1, outer);
+        run.put_strz(2, "filter").unwrap();
+        run.nest(3, inner);
+        run.put_u8(4, 9);
+        run.put_be16(5, 0x1234);
+        run.put_be64(6, 7);
+        run.put(7, &[1, 2, 3, 4, 5]);
+        run.finish();
+        assert_eq!(&msg.bytes()[16..], &want[..]);
+    }
+
+    #[test]
+    fn a_run_dropped_unfinished_leaves_the_message_as_it_was() {
+        with_message(|msg| {
+            let mut run = msg.run(1, 2 * attr_len(4)).unwrap();
+            run.put_be32(1, 1);
+            assert_eq!(
+                run.put_strz(2, "a\0b"),
+                Err(EncodeError::NulInString { attr_type: 2 })
+            );
+            drop(run);
+            assert_eq!(msg.len(), 20);
+            msg.put_be32(3, 3).unwrap();
+            assert_eq!(&msg.bytes()[20..], &[8, 0, 3, 0, 0, 0, 0, 3]);
+        });
+    }
+
+    #[test]
+    fn a_run_longer_than_nla_len_is_refused() {
+        with_message(|msg| {
+            let err = msg.run(5 | NLA_F_NESTED, NLA_MAX_LEN + 1).unwrap_err();
+            let want = EncodeError::AttrTooLong {
+                attr_type: 5,
+                len: NLA_MAX_LEN + 1,
+            };
+            assert_eq!(err, want);
+            assert_eq!(msg.len(), 20);
+        });
+    }
+
+    #[test]
+    #[should_panic(expected = "run written past its end")]
+    fn writing_past_a_run_panics() {
+        with_message(|msg| {
+            let mut run = msg.run(1, attr_len(4)).unwrap();
+            run.put_be64(1, 1);
+        });
+    }
+
+    #[test]
+    #[should_panic(expected = "run finished before its end")]
+    fn finishing_a_run_short_panics() {
+        with_message(|msg| {
+            let mut run = msg.run(1, 2 * attr_len(4)).unwrap();
+            run.put_be32(1, 1);
+            run.finish();
+        });
+    }
 
     proptest! {
         /// The word-wise NUL test agrees with a plain search, whatever the length and place.

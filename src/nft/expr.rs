@@ -41,7 +41,10 @@ use super::transaction::{SetTarget, Transaction};
 use super::wire::*;
 use super::NftError;
 use crate::decode::{Attr, AttrIter};
-use crate::message::{EncodeError, Message, NLM_F_APPEND, NLM_F_CREATE, NLM_F_REPLACE};
+use crate::message::{
+    attr_len, has_nul, EncodeError, Message, Run, NLA_F_NESTED, NLA_HDRLEN, NLM_F_APPEND,
+    NLM_F_CREATE, NLM_F_REPLACE,
+};
 
 // Expression attributes, as in the kernel's `linux/netfilter/nf_tables.h`.
 const NFTA_PAYLOAD_DREG: u16 = 1;
@@ -396,14 +399,11 @@ impl Verdict {
     /// NFTA_VERDICT_CHAIN } }`, as an immediate's data or a verdict map element's data.
     #[inline(always)]
     pub fn encode(&self, msg: &mut Message<'_>, attr_type: u16) -> Result<(), EncodeError> {
-        let data = msg.begin_nest(attr_type)?;
-        let verdict = msg.begin_nest(NFTA_DATA_VERDICT)?;
-        msg.put_be32(NFTA_VERDICT_CODE, self.code() as u32)?;
-        if let Verdict::Jump(chain) | Verdict::Goto(chain) = self {
-            msg.put_strz(NFTA_VERDICT_CHAIN, chain)?;
-        }
-        msg.end_nest(verdict)?;
-        msg.end_nest(data)
+        let chain = self.chain();
+        let mut run = msg.run(attr_type, verdict_len(chain))?;
+        write_verdict(&mut run, attr_type, self.code(), chain)?;
+        run.finish();
+        Ok(())
     }
 
     /// Reads a verdict from a data nest written as by [`Verdict::encode`]; `None` when it holds
@@ -867,51 +867,15 @@ impl Expr {
         }
     }
 
-    /// The name with its NUL, as written on the wire; `None` for [`Expr::Raw`], whose name
-    /// is the caller's.
-    fn wire_name(&self) -> Option<&'static [u8]> {
-        Some(match self {
-            Expr::Payload { .. } => b"payload\0",
-            Expr::Cmp { .. } => b"cmp\0",
-            Expr::Meta { .. } | Expr::MetaSet { .. } => b"meta\0",
-            Expr::Lookup { .. } | Expr::MapLookup { .. } => b"lookup\0",
-            Expr::Counter => b"counter\0",
-            Expr::Verdict(_) | Expr::Immediate { .. } => b"immediate\0",
-            Expr::Bitwise { .. } => b"bitwise\0",
-            Expr::Range { .. } => b"range\0",
-            Expr::Ct { .. } | Expr::CtSet { .. } => b"ct\0",
-            Expr::Limit(_) => b"limit\0",
-            Expr::Log(_) => b"log\0",
-            Expr::Quota { .. } => b"quota\0",
-            Expr::Reject { .. } => b"reject\0",
-            Expr::Nat(_) => b"nat\0",
-            Expr::Masquerade(_) => b"masq\0",
-            Expr::Redirect(_) => b"redir\0",
-            Expr::Raw { .. } => return None,
-        })
-    }
-
-    /// Writes the expression as one element of a rule's expression list.
+    /// Writes the expression as one element of a rule's expression list:
+    /// `NFTA_LIST_ELEM { NFTA_EXPR_NAME, NFTA_EXPR_DATA { ... } }`, the data attributes in
+    /// nft's order.
+    ///
+    /// Each arm states the length of its data first, so the element is one [`Run`]: a single
+    /// room check, nest headers written with their final lengths, and for the fixed shapes
+    /// (`payload`, `meta`, `counter`, ...) stores at constant offsets.
     #[inline(always)]
     pub fn encode(&self, msg: &mut Message<'_>) -> Result<(), EncodeError> {
-        let elem = msg.begin_nest(NFTA_LIST_ELEM)?;
-        match self.wire_name() {
-            Some(name) => msg.put(NFTA_EXPR_NAME, name)?,
-            None => msg.put_strz(NFTA_EXPR_NAME, self.name())?,
-        }
-        if let Expr::Raw { data, .. } = self {
-            msg.put(NFTA_EXPR_DATA | crate::message::NLA_F_NESTED, data)?;
-            return msg.end_nest(elem);
-        }
-        let nest = msg.begin_nest(NFTA_EXPR_DATA)?;
-        self.encode_data(msg)?;
-        msg.end_nest(nest)?;
-        msg.end_nest(elem)
-    }
-
-    /// Writes the attributes inside `NFTA_EXPR_DATA`, in nft's order.
-    #[inline(always)]
-    fn encode_data(&self, msg: &mut Message<'_>) -> Result<(), EncodeError> {
         match self {
             Expr::Payload {
                 base,
@@ -919,44 +883,67 @@ impl Expr {
                 len,
                 dreg,
             } => {
-                msg.put_be32(NFTA_PAYLOAD_DREG, *dreg)?;
-                msg.put_be32(NFTA_PAYLOAD_BASE, *base as u32)?;
-                msg.put_be32(NFTA_PAYLOAD_OFFSET, *offset)?;
-                msg.put_be32(NFTA_PAYLOAD_LEN, *len)?;
+                let mut run = expr_run(msg, b"payload\0", 4 * BE32)?;
+                run.put_be32(NFTA_PAYLOAD_DREG, *dreg);
+                run.put_be32(NFTA_PAYLOAD_BASE, *base as u32);
+                run.put_be32(NFTA_PAYLOAD_OFFSET, *offset);
+                run.put_be32(NFTA_PAYLOAD_LEN, *len);
+                run.finish();
             }
             Expr::Cmp { sreg, op, data } => {
-                msg.put_be32(NFTA_CMP_SREG, *sreg)?;
-                msg.put_be32(NFTA_CMP_OP, *op as u32)?;
-                put_value(msg, NFTA_CMP_DATA, data)?;
-            }
-            Expr::Meta { key, dreg } => {
-                msg.put_be32(NFTA_META_KEY, *key as u32)?;
-                msg.put_be32(NFTA_META_DREG, *dreg)?;
-            }
-            Expr::MetaSet { key, sreg } => {
-                msg.put_be32(NFTA_META_KEY, *key as u32)?;
-                msg.put_be32(NFTA_META_SREG, *sreg)?;
-            }
-            Expr::Lookup { set, sreg, invert } => {
-                msg.put_be32(NFTA_LOOKUP_SREG, *sreg)?;
-                put_set_ref(msg, set)?;
-                if *invert {
-                    msg.put_be32(NFTA_LOOKUP_FLAGS, NFT_LOOKUP_F_INV)?;
+                // Protocol numbers, ports and IPv4 and IPv6 addresses each get a copy of the
+                // writer in which the value's length, and every length that follows from it,
+                // is a constant.
+                let (sreg, op) = (*sreg, *op);
+                match data.len() {
+                    1 => put_cmp(msg, sreg, op, &data[..1])?,
+                    2 => put_cmp(msg, sreg, op, &data[..2])?,
+                    4 => put_cmp(msg, sreg, op, &data[..4])?,
+                    16 => put_cmp(msg, sreg, op, &data[..16])?,
+                    _ => put_cmp(msg, sreg, op, data)?,
                 }
             }
+            Expr::Meta { key, dreg } => {
+                let mut run = expr_run(msg, b"meta\0", 2 * BE32)?;
+                run.put_be32(NFTA_META_KEY, *key as u32);
+                run.put_be32(NFTA_META_DREG, *dreg);
+                run.finish();
+            }
+            Expr::MetaSet { key, sreg } => {
+                let mut run = expr_run(msg, b"meta\0", 2 * BE32)?;
+                run.put_be32(NFTA_META_KEY, *key as u32);
+                run.put_be32(NFTA_META_SREG, *sreg);
+                run.finish();
+            }
+            Expr::Lookup { set, sreg, invert } => {
+                let flags = if *invert { BE32 } else { 0 };
+                let mut run = expr_run(msg, b"lookup\0", BE32 + set_ref_len(set) + flags)?;
+                run.put_be32(NFTA_LOOKUP_SREG, *sreg);
+                put_set_ref(&mut run, set)?;
+                if *invert {
+                    run.put_be32(NFTA_LOOKUP_FLAGS, NFT_LOOKUP_F_INV);
+                }
+                run.finish();
+            }
             Expr::MapLookup { set, sreg, dreg } => {
-                msg.put_be32(NFTA_LOOKUP_SREG, *sreg)?;
-                msg.put_be32(NFTA_LOOKUP_DREG, *dreg)?;
-                put_set_ref(msg, set)?;
+                let mut run = expr_run(msg, b"lookup\0", 2 * BE32 + set_ref_len(set))?;
+                run.put_be32(NFTA_LOOKUP_SREG, *sreg);
+                run.put_be32(NFTA_LOOKUP_DREG, *dreg);
+                put_set_ref(&mut run, set)?;
+                run.finish();
             }
-            Expr::Counter => {}
-            Expr::Verdict(verdict) => {
-                msg.put_be32(NFTA_IMMEDIATE_DREG, NFT_REG_VERDICT)?;
-                verdict.encode(msg, NFTA_IMMEDIATE_DATA)?;
-            }
+            Expr::Counter => expr_run(msg, b"counter\0", 0)?.finish(),
+            // A verdict without a chain (accept, drop, ...) gets a copy of the writer of
+            // constant shape.
+            Expr::Verdict(verdict) => match verdict.chain() {
+                None => put_verdict(msg, verdict.code(), None)?,
+                chain => put_verdict(msg, verdict.code(), chain)?,
+            },
             Expr::Immediate { dreg, data } => {
-                msg.put_be32(NFTA_IMMEDIATE_DREG, *dreg)?;
-                put_value(msg, NFTA_IMMEDIATE_DATA, data)?;
+                let mut run = expr_run(msg, b"immediate\0", BE32 + value_len(data))?;
+                run.put_be32(NFTA_IMMEDIATE_DREG, *dreg);
+                put_value(&mut run, NFTA_IMMEDIATE_DATA, data);
+                run.finish();
             }
             Expr::Bitwise {
                 sreg,
@@ -964,11 +951,14 @@ impl Expr {
                 mask,
                 xor,
             } => {
-                msg.put_be32(NFTA_BITWISE_SREG, *sreg)?;
-                msg.put_be32(NFTA_BITWISE_DREG, *dreg)?;
-                msg.put_be32(NFTA_BITWISE_LEN, mask.len() as u32)?;
-                put_value(msg, NFTA_BITWISE_MASK, mask)?;
-                put_value(msg, NFTA_BITWISE_XOR, xor)?;
+                let data_len = 3 * BE32 + value_len(mask) + value_len(xor);
+                let mut run = expr_run(msg, b"bitwise\0", data_len)?;
+                run.put_be32(NFTA_BITWISE_SREG, *sreg);
+                run.put_be32(NFTA_BITWISE_DREG, *dreg);
+                run.put_be32(NFTA_BITWISE_LEN, mask.len() as u32);
+                put_value(&mut run, NFTA_BITWISE_MASK, mask);
+                put_value(&mut run, NFTA_BITWISE_XOR, xor);
+                run.finish();
             }
             Expr::Range {
                 sreg,
@@ -976,72 +966,100 @@ impl Expr {
                 from,
                 to,
             } => {
-                msg.put_be32(NFTA_RANGE_SREG, *sreg)?;
-                msg.put_be32(NFTA_RANGE_OP, u32::from(*invert))?;
-                put_value(msg, NFTA_RANGE_FROM_DATA, from)?;
-                put_value(msg, NFTA_RANGE_TO_DATA, to)?;
+                let data_len = 2 * BE32 + value_len(from) + value_len(to);
+                let mut run = expr_run(msg, b"range\0", data_len)?;
+                run.put_be32(NFTA_RANGE_SREG, *sreg);
+                run.put_be32(NFTA_RANGE_OP, u32::from(*invert));
+                put_value(&mut run, NFTA_RANGE_FROM_DATA, from);
+                put_value(&mut run, NFTA_RANGE_TO_DATA, to);
+                run.finish();
             }
             Expr::Ct {
                 key,
                 dreg,
                 direction,
             } => {
-                msg.put_be32(NFTA_CT_KEY, *key as u32)?;
-                msg.put_be32(NFTA_CT_DREG, *dreg)?;
+                let data_len = 2 * BE32 + if direction.is_some() { U8 } else { 0 };
+                let mut run = expr_run(msg, b"ct\0", data_len)?;
+                run.put_be32(NFTA_CT_KEY, *key as u32);
+                run.put_be32(NFTA_CT_DREG, *dreg);
                 if let Some(direction) = direction {
-                    msg.put_u8(NFTA_CT_DIRECTION, *direction as u8)?;
+                    run.put_u8(NFTA_CT_DIRECTION, *direction as u8);
                 }
+                run.finish();
             }
             Expr::CtSet { key, sreg } => {
-                msg.put_be32(NFTA_CT_KEY, *key as u32)?;
-                msg.put_be32(NFTA_CT_SREG, *sreg)?;
+                let mut run = expr_run(msg, b"ct\0", 2 * BE32)?;
+                run.put_be32(NFTA_CT_KEY, *key as u32);
+                run.put_be32(NFTA_CT_SREG, *sreg);
+                run.finish();
             }
             Expr::Limit(limit) => {
-                msg.put_be64(NFTA_LIMIT_RATE, limit.rate)?;
-                msg.put_be64(NFTA_LIMIT_UNIT, limit.unit.seconds())?;
-                msg.put_be32(NFTA_LIMIT_BURST, limit.burst)?;
-                msg.put_be32(NFTA_LIMIT_TYPE, u32::from(limit.bytes))?;
-                msg.put_be32(
-                    NFTA_LIMIT_FLAGS,
-                    if limit.over { NFT_LIMIT_F_INV } else { 0 },
-                )?;
+                let mut run = expr_run(msg, b"limit\0", 2 * BE64 + 3 * BE32)?;
+                run.put_be64(NFTA_LIMIT_RATE, limit.rate);
+                run.put_be64(NFTA_LIMIT_UNIT, limit.unit.seconds());
+                run.put_be32(NFTA_LIMIT_BURST, limit.burst);
+                run.put_be32(NFTA_LIMIT_TYPE, u32::from(limit.bytes));
+                let flags = if limit.over { NFT_LIMIT_F_INV } else { 0 };
+                run.put_be32(NFTA_LIMIT_FLAGS, flags);
+                run.finish();
             }
-            Expr::Log(log) => encode_log(msg, log)?,
+            Expr::Log(log) => {
+                let mut run = expr_run(msg, b"log\0", log.data_len())?;
+                log.write(&mut run)?;
+                run.finish();
+            }
             Expr::Quota { bytes, over } => {
-                msg.put_be64(NFTA_QUOTA_BYTES, *bytes)?;
-                msg.put_be64(NFTA_QUOTA_CONSUMED, 0)?;
-                msg.put_be32(NFTA_QUOTA_FLAGS, if *over { NFT_QUOTA_F_INV } else { 0 })?;
+                let mut run = expr_run(msg, b"quota\0", 2 * BE64 + BE32)?;
+                run.put_be64(NFTA_QUOTA_BYTES, *bytes);
+                run.put_be64(NFTA_QUOTA_CONSUMED, 0);
+                run.put_be32(NFTA_QUOTA_FLAGS, if *over { NFT_QUOTA_F_INV } else { 0 });
+                run.finish();
             }
             Expr::Reject { kind, code } => {
-                msg.put_be32(NFTA_REJECT_TYPE, *kind as u32)?;
-                msg.put_u8(NFTA_REJECT_ICMP_CODE, *code)?;
+                let mut run = expr_run(msg, b"reject\0", BE32 + U8)?;
+                run.put_be32(NFTA_REJECT_TYPE, *kind as u32);
+                run.put_u8(NFTA_REJECT_ICMP_CODE, *code);
+                run.finish();
             }
             Expr::Nat(nat) => {
-                msg.put_be32(NFTA_NAT_TYPE, nat.kind as u32)?;
-                msg.put_be32(NFTA_NAT_FAMILY, u32::from(nat.family.nfproto()))?;
-                put_reg(msg, NFTA_NAT_REG_ADDR_MIN, nat.reg_addr_min)?;
-                put_reg(msg, NFTA_NAT_REG_ADDR_MAX, nat.reg_addr_max)?;
-                put_reg(msg, NFTA_NAT_REG_PROTO_MIN, nat.reg_proto_min)?;
-                put_reg(msg, NFTA_NAT_REG_PROTO_MAX, nat.reg_proto_max)?;
-                if nat.flags != 0 {
-                    msg.put_be32(NFTA_NAT_FLAGS, nat.flags)?;
-                }
+                let regs = [
+                    nat.reg_addr_min,
+                    nat.reg_addr_max,
+                    nat.reg_proto_min,
+                    nat.reg_proto_max,
+                ];
+                let data_len = 2 * BE32 + regs_len(&regs) + flags_len(nat.flags);
+                let mut run = expr_run(msg, b"nat\0", data_len)?;
+                run.put_be32(NFTA_NAT_TYPE, nat.kind as u32);
+                run.put_be32(NFTA_NAT_FAMILY, u32::from(nat.family.nfproto()));
+                put_reg(&mut run, NFTA_NAT_REG_ADDR_MIN, nat.reg_addr_min);
+                put_reg(&mut run, NFTA_NAT_REG_ADDR_MAX, nat.reg_addr_max);
+                put_reg(&mut run, NFTA_NAT_REG_PROTO_MIN, nat.reg_proto_min);
+                put_reg(&mut run, NFTA_NAT_REG_PROTO_MAX, nat.reg_proto_max);
+                put_flags(&mut run, NFTA_NAT_FLAGS, nat.flags);
+                run.finish();
             }
             Expr::Masquerade(ports) => {
-                if ports.flags != 0 {
-                    msg.put_be32(NFTA_MASQ_FLAGS, ports.flags)?;
-                }
-                put_reg(msg, NFTA_MASQ_REG_PROTO_MIN, ports.reg_proto_min)?;
-                put_reg(msg, NFTA_MASQ_REG_PROTO_MAX, ports.reg_proto_max)?;
+                let mut run = expr_run(msg, b"masq\0", ports.data_len())?;
+                put_flags(&mut run, NFTA_MASQ_FLAGS, ports.flags);
+                put_reg(&mut run, NFTA_MASQ_REG_PROTO_MIN, ports.reg_proto_min);
+                put_reg(&mut run, NFTA_MASQ_REG_PROTO_MAX, ports.reg_proto_max);
+                run.finish();
             }
             Expr::Redirect(ports) => {
-                put_reg(msg, NFTA_REDIR_REG_PROTO_MIN, ports.reg_proto_min)?;
-                put_reg(msg, NFTA_REDIR_REG_PROTO_MAX, ports.reg_proto_max)?;
-                if ports.flags != 0 {
-                    msg.put_be32(NFTA_REDIR_FLAGS, ports.flags)?;
-                }
+                let mut run = expr_run(msg, b"redir\0", ports.data_len())?;
+                put_reg(&mut run, NFTA_REDIR_REG_PROTO_MIN, ports.reg_proto_min);
+                put_reg(&mut run, NFTA_REDIR_REG_PROTO_MAX, ports.reg_proto_max);
+                put_flags(&mut run, NFTA_REDIR_FLAGS, ports.flags);
+                run.finish();
             }
-            Expr::Raw { .. } => {}
+            Expr::Raw { name, data } => {
+                let elem = msg.begin_nest(NFTA_LIST_ELEM)?;
+                msg.put_strz(NFTA_EXPR_NAME, name)?;
+                msg.put(NFTA_EXPR_DATA | NLA_F_NESTED, data)?;
+                msg.end_nest(elem)?;
+            }
         }
         Ok(())
     }
@@ -1221,96 +1239,263 @@ impl Expr {
         })
     }
 
-    /// What is wrong with the expression, if anything, found before encoding; `previous` is
-    /// the expression before it in its rule.
-    #[inline]
-    fn problem(&self, previous: Option<&Expr>) -> Option<String> {
+    /// Checks the expression before encoding; `previous` is the expression before it in its
+    /// rule. One match over the variants, its error paths out of line.
+    #[inline(always)]
+    fn check(&self, previous: Option<&Expr>) -> Result<(), Flaw> {
         let long = |v: &[u8]| v.len() > NFT_DATA_VALUE_MAXLEN;
-        let too_long = || format!("a value longer than {NFT_DATA_VALUE_MAXLEN} bytes");
         match self {
-            Expr::Cmp { data, .. } if long(data) => Some(too_long()),
-            Expr::Cmp { data, .. } if data.len() > IFNAMSIZ + 1 => {
-                let ifname = matches!(
-                    previous,
-                    Some(Expr::Meta {
-                        key: MetaKey::Iifname | MetaKey::Oifname,
-                        ..
-                    })
-                );
-                let n = data.len() - 1;
-                ifname.then(|| format!("an interface name of {n} bytes, at most {IFNAMSIZ}"))
+            // A value longer than an interface name is looked at closer (IFNAMSIZ + 1 < 64).
+            Expr::Cmp { data, .. } if data.len() > IFNAMSIZ + 1 => Expr::check_cmp(data, previous),
+            Expr::Immediate { data, .. } if long(data) => Err(Flaw::value_too_long()),
+            Expr::Bitwise { mask, xor, .. } if long(mask) || long(xor) => {
+                Err(Flaw::value_too_long())
             }
-            Expr::Immediate { data, .. } if long(data) => Some(too_long()),
-            Expr::Bitwise { mask, xor, .. } if long(mask) || long(xor) => Some(too_long()),
-            Expr::Range { from, to, .. } if long(from) || long(to) => Some(too_long()),
+            Expr::Range { from, to, .. } if long(from) || long(to) => Err(Flaw::value_too_long()),
             Expr::Log(Log {
                 prefix: Some(prefix),
                 ..
-            }) if prefix.len() > NF_LOG_PREFIXLEN || prefix.contains('\0') => Some(format!(
-                "a log prefix over {NF_LOG_PREFIXLEN} bytes or with a NUL"
-            )),
-            _ => None,
+            }) if prefix.len() > NF_LOG_PREFIXLEN || has_nul(prefix.as_bytes()) => {
+                Err(Flaw::Value(format!(
+                    "a log prefix over {NF_LOG_PREFIXLEN} bytes or with a NUL"
+                )))
+            }
+            Expr::Verdict(Verdict::Jump(chain) | Verdict::Goto(chain)) => {
+                check_name("chain", chain).map_err(Flaw::Name)
+            }
+            Expr::Lookup { set, .. } | Expr::MapLookup { set, .. } => {
+                check_name("set", set.name()).map_err(Flaw::Name)
+            }
+            _ => Ok(()),
         }
     }
 
-    /// The chain or set the expression names, as ("chain" or "set", name).
-    fn reference(&self) -> Option<(&'static str, &str)> {
-        match self {
-            Expr::Verdict(verdict) => verdict.chain().map(|chain| ("chain", chain)),
-            Expr::Lookup { set, .. } | Expr::MapLookup { set, .. } => Some(("set", set.name())),
-            _ => None,
+    /// The closer look at a `cmp` value longer than an interface name: too long for a
+    /// register, or an interface name too long for the kernel.
+    #[cold]
+    fn check_cmp(data: &[u8], previous: Option<&Expr>) -> Result<(), Flaw> {
+        if data.len() > NFT_DATA_VALUE_MAXLEN {
+            return Err(Flaw::value_too_long());
         }
+        let ifname = matches!(
+            previous,
+            Some(Expr::Meta {
+                key: MetaKey::Iifname | MetaKey::Oifname,
+                ..
+            })
+        );
+        if ifname {
+            let n = data.len() - 1;
+            let reason = format!("an interface name of {n} bytes, at most {IFNAMSIZ}");
+            return Err(Flaw::Value(reason));
+        }
+        Ok(())
     }
 }
 
-/// Writes `attr_type { NFTA_DATA_VALUE value }`.
+/// What [`Expr::check`] finds wrong with an expression.
+enum Flaw {
+    /// A value or argument the kernel would refuse: the reason.
+    Value(String),
+    /// The name of the set or chain it refers to (the error of [`check_name`]).
+    Name(NftError),
+}
+
+impl Flaw {
+    #[cold]
+    fn value_too_long() -> Flaw {
+        Flaw::Value(format!("a value longer than {NFT_DATA_VALUE_MAXLEN} bytes"))
+    }
+}
+
+/// Bytes of a `u8` attribute in a message.
+const U8: usize = attr_len(1);
+/// Bytes of a `u16` attribute.
+const BE16: usize = attr_len(2);
+/// Bytes of a `u32` attribute.
+const BE32: usize = attr_len(4);
+/// Bytes of a `u64` attribute.
+const BE64: usize = attr_len(8);
+
+/// Bytes of a NUL-terminated string attribute holding `s`.
 #[inline(always)]
-fn put_value(msg: &mut Message<'_>, attr_type: u16, value: &[u8]) -> Result<(), EncodeError> {
-    let nest = msg.begin_nest(attr_type)?;
-    msg.put(NFTA_DATA_VALUE, value)?;
-    msg.end_nest(nest)
+fn strz_len(s: &str) -> usize {
+    attr_len(s.len() + 1)
+}
+
+/// Starts the run of one expression element whose `NFTA_EXPR_DATA` holds `data_len` bytes of
+/// attributes, and writes its frame: the element's nest header, `NFTA_EXPR_NAME` (`name`, NUL
+/// included) and the data's nest header. Fails when the element would not fit in
+/// `nla_len`.
+#[inline(always)]
+fn expr_run<'r, 'a>(
+    msg: &'r mut Message<'a>,
+    name: &'static [u8],
+    data_len: usize,
+) -> Result<Run<'r, 'a>, EncodeError> {
+    let len = NLA_HDRLEN + attr_len(name.len()) + NLA_HDRLEN + data_len;
+    let mut run = msg.run(NFTA_LIST_ELEM, len)?;
+    run.nest(NFTA_LIST_ELEM, len);
+    run.put(NFTA_EXPR_NAME, name);
+    run.nest(NFTA_EXPR_DATA, NLA_HDRLEN + data_len);
+    Ok(run)
+}
+
+/// Writes a `cmp` of register `sreg` with `data`.
+#[inline(always)]
+fn put_cmp(msg: &mut Message<'_>, sreg: u32, op: CmpOp, data: &[u8]) -> Result<(), EncodeError> {
+    let mut run = expr_run(msg, b"cmp\0", 2 * BE32 + value_len(data))?;
+    run.put_be32(NFTA_CMP_SREG, sreg);
+    run.put_be32(NFTA_CMP_OP, op as u32);
+    put_value(&mut run, NFTA_CMP_DATA, data);
+    run.finish();
+    Ok(())
+}
+
+/// Writes an `immediate` setting the verdict `code`, with `chain` for a jump or goto.
+#[inline(always)]
+fn put_verdict(msg: &mut Message<'_>, code: i32, chain: Option<&str>) -> Result<(), EncodeError> {
+    let data_len = BE32 + verdict_len(chain);
+    let mut run = expr_run(msg, b"immediate\0", data_len)?;
+    run.put_be32(NFTA_IMMEDIATE_DREG, NFT_REG_VERDICT);
+    write_verdict(&mut run, NFTA_IMMEDIATE_DATA, code, chain)?;
+    run.finish();
+    Ok(())
+}
+
+/// Bytes of a verdict's data nest, `attr_type { NFTA_DATA_VERDICT { NFTA_VERDICT_CODE,
+/// NFTA_VERDICT_CHAIN } }`.
+#[inline(always)]
+fn verdict_len(chain: Option<&str>) -> usize {
+    2 * NLA_HDRLEN + BE32 + chain.map_or(0, strz_len)
+}
+
+/// Writes a verdict's data nest ([`verdict_len`] bytes).
+#[inline(always)]
+fn write_verdict(
+    run: &mut Run<'_, '_>,
+    attr_type: u16,
+    code: i32,
+    chain: Option<&str>,
+) -> Result<(), EncodeError> {
+    let len = verdict_len(chain);
+    run.nest(attr_type, len);
+    run.nest(NFTA_DATA_VERDICT, len - NLA_HDRLEN);
+    run.put_be32(NFTA_VERDICT_CODE, code as u32);
+    if let Some(chain) = chain {
+        run.put_strz(NFTA_VERDICT_CHAIN, chain)?;
+    }
+    Ok(())
+}
+
+/// Bytes of `attr_type { NFTA_DATA_VALUE value }`.
+#[inline(always)]
+fn value_len(value: &[u8]) -> usize {
+    NLA_HDRLEN + attr_len(value.len())
+}
+
+/// Writes `attr_type { NFTA_DATA_VALUE value }` ([`value_len`] bytes).
+#[inline(always)]
+fn put_value(run: &mut Run<'_, '_>, attr_type: u16, value: &[u8]) {
+    run.nest(attr_type, value_len(value));
+    run.put(NFTA_DATA_VALUE, value);
+}
+
+/// Bytes of the register attributes present in `regs`.
+#[inline(always)]
+fn regs_len(regs: &[Option<u32>]) -> usize {
+    regs.iter().filter(|r| r.is_some()).count() * BE32
 }
 
 /// Writes a register attribute when there is a register.
 #[inline(always)]
-fn put_reg(msg: &mut Message<'_>, attr_type: u16, reg: Option<u32>) -> Result<(), EncodeError> {
-    match reg {
-        Some(reg) => msg.put_be32(attr_type, reg),
-        None => Ok(()),
+fn put_reg(run: &mut Run<'_, '_>, attr_type: u16, reg: Option<u32>) {
+    if let Some(reg) = reg {
+        run.put_be32(attr_type, reg);
     }
+}
+
+/// Bytes of a flags attribute, which is left out when no flag is set.
+#[inline(always)]
+fn flags_len(flags: u32) -> usize {
+    if flags != 0 {
+        BE32
+    } else {
+        0
+    }
+}
+
+/// Writes a flags attribute when a flag is set ([`flags_len`] bytes).
+#[inline(always)]
+fn put_flags(run: &mut Run<'_, '_>, attr_type: u16, flags: u32) {
+    if flags != 0 {
+        run.put_be32(attr_type, flags);
+    }
+}
+
+/// Bytes of `NFTA_LOOKUP_SET` and, for a set of this transaction, `NFTA_LOOKUP_SET_ID`.
+#[inline(always)]
+fn set_ref_len(set: &SetRef) -> usize {
+    strz_len(set.name())
+        + if matches!(set, SetRef::NameAndId(..)) {
+            BE32
+        } else {
+            0
+        }
 }
 
 /// Writes `NFTA_LOOKUP_SET` and, for a set of this transaction, `NFTA_LOOKUP_SET_ID`.
 #[inline(always)]
-fn put_set_ref(msg: &mut Message<'_>, set: &SetRef) -> Result<(), EncodeError> {
-    msg.put_strz(NFTA_LOOKUP_SET, set.name())?;
+fn put_set_ref(run: &mut Run<'_, '_>, set: &SetRef) -> Result<(), EncodeError> {
+    run.put_strz(NFTA_LOOKUP_SET, set.name())?;
     if let SetRef::NameAndId(_, id) = set {
-        msg.put_be32(NFTA_LOOKUP_SET_ID, *id)?;
+        run.put_be32(NFTA_LOOKUP_SET_ID, *id);
     }
     Ok(())
 }
 
-#[inline(always)]
-fn encode_log(msg: &mut Message<'_>, log: &Log) -> Result<(), EncodeError> {
-    if let Some(prefix) = &log.prefix {
-        msg.put_strz(NFTA_LOG_PREFIX, prefix)?;
+impl Log {
+    /// Bytes of the attributes [`Log::write`] writes.
+    #[inline(always)]
+    fn data_len(&self) -> usize {
+        let opt = |present: bool, len: usize| if present { len } else { 0 };
+        self.prefix.as_deref().map_or(0, strz_len)
+            + opt(self.group.is_some(), BE16)
+            + opt(self.snaplen.is_some(), BE32)
+            + opt(self.qthreshold.is_some(), BE16)
+            + opt(self.level.is_some(), BE32)
+            + flags_len(self.flags)
     }
-    if let Some(group) = log.group {
-        msg.put_be16(NFTA_LOG_GROUP, group)?;
+
+    /// Writes the log statement's attributes, in nft's order.
+    #[inline(always)]
+    fn write(&self, run: &mut Run<'_, '_>) -> Result<(), EncodeError> {
+        if let Some(prefix) = &self.prefix {
+            run.put_strz(NFTA_LOG_PREFIX, prefix)?;
+        }
+        if let Some(group) = self.group {
+            run.put_be16(NFTA_LOG_GROUP, group);
+        }
+        if let Some(snaplen) = self.snaplen {
+            run.put_be32(NFTA_LOG_SNAPLEN, snaplen);
+        }
+        if let Some(qthreshold) = self.qthreshold {
+            run.put_be16(NFTA_LOG_QTHRESHOLD, qthreshold);
+        }
+        if let Some(level) = self.level {
+            run.put_be32(NFTA_LOG_LEVEL, level as u32);
+        }
+        put_flags(run, NFTA_LOG_FLAGS, self.flags);
+        Ok(())
     }
-    if let Some(snaplen) = log.snaplen {
-        msg.put_be32(NFTA_LOG_SNAPLEN, snaplen)?;
+}
+
+impl NatPorts {
+    /// Bytes of the port registers and flags.
+    #[inline(always)]
+    fn data_len(&self) -> usize {
+        regs_len(&[self.reg_proto_min, self.reg_proto_max]) + flags_len(self.flags)
     }
-    if let Some(qthreshold) = log.qthreshold {
-        msg.put_be16(NFTA_LOG_QTHRESHOLD, qthreshold)?;
-    }
-    if let Some(level) = log.level {
-        msg.put_be32(NFTA_LOG_LEVEL, level as u32)?;
-    }
-    if log.flags != 0 {
-        msg.put_be32(NFTA_LOG_FLAGS, log.flags)?;
-    }
-    Ok(())
 }
 
 /// Reads an optional flags attribute whose only known bit is `inv`.
@@ -1877,35 +2062,35 @@ impl Rule {
     }
 
     /// Checks names, the comment, the expression count and value lengths before encoding.
+    #[inline(always)]
     pub fn validate(&self) -> Result<(), NftError> {
         check_name("table", &self.table)?;
         check_name("chain", &self.chain)?;
-        let object = || format!("rule in chain {}", self.chain);
         if self.exprs.len() > NFT_RULE_MAXEXPRS {
             let n = self.exprs.len();
-            let reason = format!("{n} expressions, at most {NFT_RULE_MAXEXPRS}");
-            return Err(NftError::Invalid {
-                object: object(),
-                reason,
-            });
+            return Err(self.invalid(format!("{n} expressions, at most {NFT_RULE_MAXEXPRS}")));
         }
         if let Some(comment) = &self.comment {
-            check_comment(&object(), comment)?;
+            check_comment(&format!("rule in chain {}", self.chain), comment)?;
         }
+        let mut previous = None;
         for (i, expr) in self.exprs.iter().enumerate() {
-            let previous = i.checked_sub(1).and_then(|p| self.exprs.get(p));
-            if let Some(problem) = expr.problem(previous) {
-                let reason = format!("expression {}: {problem}", i + 1);
-                return Err(NftError::Invalid {
-                    object: object(),
-                    reason,
-                });
-            }
-            if let Some((what, name)) = expr.reference() {
-                check_name(what, name)?;
+            match expr.check(previous) {
+                Ok(()) => previous = Some(expr),
+                Err(Flaw::Name(error)) => return Err(error),
+                Err(Flaw::Value(problem)) => {
+                    return Err(self.invalid(format!("expression {}: {problem}", i + 1)))
+                }
             }
         }
         Ok(())
+    }
+
+    /// The error for a rule that [`Rule::validate`] refuses, for `reason`.
+    #[cold]
+    fn invalid(&self, reason: String) -> NftError {
+        let object = format!("rule in chain {}", self.chain);
+        NftError::Invalid { object, reason }
     }
 }
 
@@ -1984,5 +2169,234 @@ mod tests {
             ..Log::default()
         };
         assert!(invalid(base().log(log)).contains("a log prefix over"));
+    }
+
+    mod runs {
+        //! Every expression's writer states its length before writing (see [`Expr::encode`]):
+        //! for every variant and option, with values and names of any length, the stated
+        //! length must be what is written, and the bytes must read back as the expression.
+
+        use super::*;
+        use crate::decode::AttrIter;
+        use crate::message::{Batch, BatchConfig, NLM_F_REQUEST};
+        use proptest::collection::vec;
+        use proptest::prelude::*;
+
+        fn value() -> impl Strategy<Value = Vec<u8>> {
+            prop_oneof![vec(any::<u8>(), 0..20), vec(any::<u8>(), 0..400)]
+        }
+
+        /// Names of every length up to past the 255-byte limit, NUL bytes included.
+        fn name() -> impl Strategy<Value = String> {
+            prop_oneof![
+                "[a-z]{1,20}",
+                "[a-z0-9_]{1,300}",
+                "[a-z]{0,3}\\x00[a-z]{0,3}"
+            ]
+        }
+
+        fn reg() -> impl Strategy<Value = Option<u32>> {
+            proptest::option::of(0u32..24)
+        }
+
+        fn set_ref() -> impl Strategy<Value = SetRef> {
+            prop_oneof![
+                name().prop_map(SetRef::Name),
+                (name(), any::<u32>()).prop_map(|(n, id)| SetRef::NameAndId(n, id)),
+            ]
+        }
+
+        fn verdict() -> impl Strategy<Value = Verdict> {
+            prop_oneof![
+                Just(Verdict::Accept),
+                Just(Verdict::Drop),
+                Just(Verdict::Continue),
+                Just(Verdict::Return),
+                name().prop_map(Verdict::Jump),
+                name().prop_map(Verdict::Goto),
+            ]
+        }
+
+        fn ports() -> impl Strategy<Value = NatPorts> {
+            (reg(), reg(), 0u32..0x20).prop_map(|(reg_proto_min, reg_proto_max, flags)| NatPorts {
+                reg_proto_min,
+                reg_proto_max,
+                flags,
+            })
+        }
+
+        fn expr() -> impl Strategy<Value = Expr> {
+            let key = |n: u32| (0..n).prop_filter_map("a known key", MetaKey::from_u32);
+            let ct_key = (0u32..40).prop_filter_map("a known key", CtKey::from_u32);
+            let op = (0u32..6).prop_filter_map("an operator", CmpOp::from_u32);
+            let base = (0u32..3).prop_filter_map("a base", PayloadBase::from_u32);
+            let direction = proptest::option::of(prop_oneof![
+                Just(CtDirection::Original),
+                Just(CtDirection::Reply)
+            ]);
+            let unit = prop_oneof![
+                Just(LimitUnit::Second),
+                Just(LimitUnit::Minute),
+                Just(LimitUnit::Hour),
+                Just(LimitUnit::Day),
+                Just(LimitUnit::Week),
+            ];
+            let log = (
+                proptest::option::of(name()),
+                proptest::option::of((0u32..8).prop_filter_map("a level", LogLevel::from_u32)),
+                proptest::option::of(any::<u16>()),
+                proptest::option::of(any::<u32>()),
+                proptest::option::of(any::<u16>()),
+                0u32..0x40,
+            )
+                .prop_map(|(prefix, level, group, snaplen, qthreshold, flags)| Log {
+                    prefix,
+                    level,
+                    group,
+                    snaplen,
+                    qthreshold,
+                    flags,
+                });
+            let reject = prop_oneof![
+                Just(RejectKind::IcmpUnreach),
+                Just(RejectKind::TcpReset),
+                Just(RejectKind::IcmpxUnreach)
+            ];
+            let nat = (
+                prop_oneof![Just(NatKind::Snat), Just(NatKind::Dnat)],
+                prop_oneof![Just(Family::Ip), Just(Family::Ip6)],
+                (reg(), reg(), reg(), reg()),
+                0u32..0x20,
+            )
+                .prop_map(|(kind, family, (a, b, c, d), flags)| {
+                    Expr::Nat(Nat {
+                        kind,
+                        family,
+                        reg_addr_min: a,
+                        reg_addr_max: b,
+                        reg_proto_min: c,
+                        reg_proto_max: d,
+                        flags,
+                    })
+                });
+            prop_oneof![
+                (base, any::<u32>(), any::<u32>(), 0u32..24).prop_map(
+                    |(base, offset, len, dreg)| Expr::Payload {
+                        base,
+                        offset,
+                        len,
+                        dreg
+                    }
+                ),
+                (0u32..24, op, value()).prop_map(|(sreg, op, data)| Expr::Cmp { sreg, op, data }),
+                (key(64), 0u32..24).prop_map(|(key, dreg)| Expr::Meta { key, dreg }),
+                (key(64), 0u32..24).prop_map(|(key, sreg)| Expr::MetaSet { key, sreg }),
+                (set_ref(), 0u32..24, any::<bool>()).prop_map(|(set, sreg, invert)| Expr::Lookup {
+                    set,
+                    sreg,
+                    invert
+                }),
+                (set_ref(), 0u32..24, 0u32..24).prop_map(|(set, sreg, dreg)| Expr::MapLookup {
+                    set,
+                    sreg,
+                    dreg
+                }),
+                Just(Expr::Counter),
+                verdict().prop_map(Expr::Verdict),
+                (1u32..24, value()).prop_map(|(dreg, data)| Expr::Immediate { dreg, data }),
+                // `xor` as long as `mask`, as the kernel wants it.
+                (0u32..24, 0u32..24, value(), any::<u8>()).prop_map(|(sreg, dreg, mask, x)| {
+                    Expr::Bitwise {
+                        sreg,
+                        dreg,
+                        xor: mask.iter().map(|m| m ^ x).collect(),
+                        mask,
+                    }
+                }),
+                (0u32..24, any::<bool>(), value(), value()).prop_map(|(sreg, invert, from, to)| {
+                    Expr::Range {
+                        sreg,
+                        invert,
+                        from,
+                        to,
+                    }
+                }),
+                (ct_key.clone(), 0u32..24, direction).prop_map(|(key, dreg, direction)| {
+                    Expr::Ct {
+                        key,
+                        dreg,
+                        direction,
+                    }
+                }),
+                (ct_key, 0u32..24).prop_map(|(key, sreg)| Expr::CtSet { key, sreg }),
+                (
+                    any::<u64>(),
+                    unit,
+                    any::<u32>(),
+                    any::<bool>(),
+                    any::<bool>()
+                )
+                    .prop_map(|(rate, unit, burst, bytes, over)| Expr::Limit(
+                        Limit {
+                            rate,
+                            unit,
+                            burst,
+                            bytes,
+                            over
+                        }
+                    )),
+                log.prop_map(Expr::Log),
+                (any::<u64>(), any::<bool>()).prop_map(|(bytes, over)| Expr::Quota { bytes, over }),
+                (reject, any::<u8>()).prop_map(|(kind, code)| Expr::Reject { kind, code }),
+                nat,
+                ports().prop_map(Expr::Masquerade),
+                ports().prop_map(Expr::Redirect),
+            ]
+        }
+
+        /// What [`Expr::decode`] gives back for `expr`: sets by name only.
+        fn as_decoded(expr: Expr) -> Expr {
+            match expr {
+                Expr::Lookup { set, sreg, invert } => Expr::Lookup {
+                    set: SetRef::Name(set.name().into()),
+                    sreg,
+                    invert,
+                },
+                Expr::MapLookup { set, sreg, dreg } => Expr::MapLookup {
+                    set: SetRef::Name(set.name().into()),
+                    sreg,
+                    dreg,
+                },
+                other => other,
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2000))]
+
+            #[test]
+            fn every_expression_writes_what_it_states_and_reads_back(expr in expr()) {
+                let mut batch = Batch::new(BatchConfig::default()).unwrap();
+                let mut msg = batch.message(0x0a06, NLM_F_REQUEST).unwrap();
+                msg.family_header(&[2, 0, 0, 0]).unwrap();
+                match expr.encode(&mut msg) {
+                    Ok(()) => {
+                        let bytes = msg.bytes()[20..].to_vec();
+                        let mut attrs = AttrIter::new(&bytes, 0);
+                        let elem = attrs.next().unwrap().unwrap();
+                        prop_assert!(attrs.next().is_none());
+                        prop_assert_eq!(elem.kind(), NFTA_LIST_ELEM);
+                        prop_assert_eq!(crate::message::align(elem.data().len() + 4), bytes.len());
+                        prop_assert_eq!(Expr::decode(&elem), as_decoded(expr));
+                    }
+                    // Only a name with a NUL, or an element past `nla_len`, is refused, and
+                    // the message is left as it was.
+                    Err(EncodeError::NulInString { .. }) | Err(EncodeError::AttrTooLong { .. }) => {
+                        prop_assert_eq!(msg.len(), 20);
+                    }
+                    Err(other) => prop_assert!(false, "unexpected {other:?}"),
+                }
+            }
+        }
     }
 }

@@ -80,23 +80,30 @@ impl std::str::FromStr for Family {
 /// Checks an object name: not empty, at most 255 bytes, no NUL.
 #[inline]
 pub fn check_name(what: &'static str, name: &str) -> Result<(), NftError> {
+    if name.is_empty() || name.len() > NFT_NAME_MAXLEN || crate::message::has_nul(name.as_bytes()) {
+        return Err(bad_name(what, name));
+    }
+    Ok(())
+}
+
+/// The error for a name [`check_name`] refuses, its first 40 characters shown.
+#[cold]
+fn bad_name(what: &'static str, name: &str) -> NftError {
     let reason = if name.is_empty() {
         "is empty"
     } else if name.len() > NFT_NAME_MAXLEN {
         "is longer than 255 bytes"
-    } else if crate::message::has_nul(name.as_bytes()) {
-        "contains a NUL byte"
     } else {
-        return Ok(());
+        "contains a NUL byte"
     };
-    Err(NftError::Invalid {
+    NftError::Invalid {
         object: format!(
             "{what} {:?}{}",
             name.chars().take(40).collect::<String>(),
             if name.chars().count() > 40 { "..." } else { "" }
         ),
         reason: reason.into(),
-    })
+    }
 }
 
 /// Checks a comment: it travels in userdata, at most 256 bytes with its TLV header and NUL.
