@@ -13,8 +13,8 @@
 //!   blocklists;
 //! - [`load`]: the main job, loading blocklists atomically, as the tool does it;
 //! - [`netns`]: network namespaces, so nothing touches the host's firewall unless asked;
-//! - [`bench`]: whole transactions measured against the kernel and against other ways to
-//!   send them, as `nlbatch bench` runs them.
+//! - [`bench`](mod@bench): whole transactions measured against the kernel and against other
+//!   ways to send them, as `nlbatch bench` runs them.
 #![deny(missing_docs)]
 #![forbid(unsafe_op_in_unsafe_fn)]
 

@@ -38,7 +38,10 @@ impl Target {
 #[derive(Debug, thiserror::Error)]
 pub enum NetnsError {
     /// `unshare(CLONE_NEWNET)` failed: usually no `CAP_SYS_ADMIN`.
-    #[error("cannot create a private network namespace (unshare: {0}); run as root or with CAP_SYS_ADMIN")]
+    #[error(
+        "cannot create a private network namespace (unshare: {0}); run as root or with \
+         CAP_SYS_ADMIN"
+    )]
     Unshare(#[source] io::Error),
     /// The namespace file does not exist (or its path does not lead to a file).
     #[error("no such network namespace {path}: {source}")]

@@ -240,7 +240,10 @@ proptest! {
         msg_type in prop_oneof![Just(NLMSG_ERROR), Just(NLMSG_DONE)],
         flags in any::<u16>(),
         payload in proptest::collection::vec(any::<u8>(), 0..200),
-        tlvs in proptest::collection::vec((1u16..8, proptest::collection::vec(any::<u8>(), 0..12)), 0..4),
+        tlvs in proptest::collection::vec(
+            (1u16..8, proptest::collection::vec(any::<u8>(), 0..12)),
+            0..4,
+        ),
         request_len in edge_u32(),
     ) {
         let mut p = payload;

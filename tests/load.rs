@@ -398,7 +398,11 @@ fn a_reload_that_would_change_the_timeout_or_move_the_chain_is_refused_before_se
 
         for (args, wanted) in [
             (vec!["--timeout", "30"], "already exists with timeout 600 s"),
-            (vec![], "with flags interval, timeout; this load needs a set of type ipv4_addr with flags interval:"),
+            (
+                vec![],
+                "with flags interval, timeout; this load needs a set of type ipv4_addr with \
+                 flags interval:",
+            ),
             (
                 vec!["--timeout", "600", "--priority", "5"],
                 "priority -10, and this load",

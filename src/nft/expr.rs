@@ -1055,10 +1055,12 @@ impl Expr {
                 run.finish();
             }
             Expr::Raw { name, data } => {
-                let elem = msg.begin_nest(NFTA_LIST_ELEM)?;
-                msg.put_strz(NFTA_EXPR_NAME, name)?;
-                msg.put(NFTA_EXPR_DATA | NLA_F_NESTED, data)?;
-                msg.end_nest(elem)?;
+                let len = NLA_HDRLEN + strz_len(name) + attr_len(data.len());
+                let mut run = msg.run(NFTA_LIST_ELEM, len)?;
+                run.nest(NFTA_LIST_ELEM, len);
+                run.put_strz(NFTA_EXPR_NAME, name)?;
+                run.put(NFTA_EXPR_DATA | NLA_F_NESTED, data);
+                run.finish();
             }
         }
         Ok(())
@@ -2039,7 +2041,9 @@ impl Rule {
     }
 
     /// Writes the rule's attributes after the family header, in nft's order: table, chain,
-    /// handle (replace), expressions, position, userdata.
+    /// handle (replace), expressions, position, userdata. It does not validate the rule (see
+    /// [`Rule::validate`]); on an error the message holds part of the rule and is to be
+    /// dropped, as [`Transaction::add_rule`] does.
     #[inline(always)]
     pub fn encode(&self, msg: &mut Message<'_>) -> Result<(), EncodeError> {
         msg.put_strz(NFTA_RULE_TABLE, &self.table)?;
@@ -2351,6 +2355,11 @@ mod tests {
                 nat,
                 ports().prop_map(Expr::Masquerade),
                 ports().prop_map(Expr::Redirect),
+                // Names no expression of this crate has, so that they read back as raw.
+                (name(), vec(any::<u8>(), 0..400)).prop_map(|(name, data)| Expr::Raw {
+                    name: format!("x{name}"),
+                    data
+                }),
             ]
         }
 
