@@ -275,8 +275,12 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            // A script that asked for JSON gets the usage error as JSON too.
-            let json = std::env::args().any(|a| a == "--json");
+            // A script that asked for JSON gets the usage error as JSON too, also when the
+            // error is the flag's own (`--json=true`: the flag takes no value). Arguments after
+            // `--` are file names, not flags.
+            let json = std::env::args()
+                .take_while(|a| a != "--")
+                .any(|a| a == "--json" || a.starts_with("--json="));
             if json && e.use_stderr() {
                 print_json_error(e.to_string().trim(), 2);
             }

@@ -589,4 +589,13 @@ fn a_netns_path_that_is_not_a_namespace_is_named_as_such() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["exit_code"], 2, "{json}");
     assert!(json["error"].as_str().unwrap().contains("foo"), "{json}");
+
+    // `--json=true` is itself a usage error (the flag takes no value), reported as JSON.
+    let out = Command::new(env!("CARGO_BIN_EXE_nlbatch"))
+        .args(["load", "--json=true", &list])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(json["error"].as_str().unwrap().contains("--json"), "{json}");
 }
