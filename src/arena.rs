@@ -22,6 +22,7 @@
 
 use std::alloc::Layout;
 use std::ptr::NonNull;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use bumpalo::Bump;
 
@@ -150,6 +151,23 @@ struct Page {
     first_message: u32,
 }
 
+/// A position between finished messages of one arena, to go back to with
+/// [`Arena::rollback`]; valid until the arena is reset.
+#[derive(Debug, Clone, Copy)]
+pub struct ArenaMark {
+    /// The arena and the batch (resets so far) the mark belongs to.
+    arena: u64,
+    resets: u64,
+    pages: usize,
+    /// The last page as it was, and the current page's capacity.
+    last: Option<Page>,
+    cur_cap: usize,
+    finished: usize,
+}
+
+/// Source of the ids that tie an [`ArenaMark`] to its arena.
+static NEXT_ARENA_ID: AtomicU64 = AtomicU64::new(0);
+
 /// Pages carved from a bump arena, written forward, reused after [`Arena::reset`].
 ///
 /// The arena knows nothing of netlink beyond alignment; [`crate::message::Batch`] writes
@@ -173,6 +191,9 @@ pub struct Arena {
     carved: usize,
     /// The bump's size at the last reset: if it grew, the next reset re-sizes it.
     bump_size: usize,
+    /// This arena's id and its resets so far: a mark is valid only for both.
+    id: u64,
+    resets: u64,
 }
 
 // SAFETY: every raw pointer in `Arena` (`cur`, `Page::ptr`, `iov[..].iov_base`) points into
@@ -208,6 +229,8 @@ impl Arena {
             finished: 0,
             carved: 0,
             bump_size: 0,
+            id: NEXT_ARENA_ID.fetch_add(1, Ordering::Relaxed),
+            resets: 0,
         })
     }
 
@@ -235,11 +258,64 @@ impl Arena {
             self.bump.reset();
         }
         self.carved = 0;
+        self.resets += 1;
         self.cur = NonNull::dangling();
         self.cur_cap = 0;
         self.cur_len = 0;
         self.open_start = 0;
         self.finished = 0;
+    }
+
+    /// The position after the last finished message, to go back to with
+    /// [`Arena::rollback`].
+    ///
+    /// # Panics
+    ///
+    /// When a message is open: a mark lies between finished messages.
+    pub fn mark(&self) -> ArenaMark {
+        assert_eq!(self.open_len(), 0, "mark taken with a message open");
+        ArenaMark {
+            arena: self.id,
+            resets: self.resets,
+            pages: self.pages.len(),
+            last: self.pages.last().copied(),
+            cur_cap: self.cur_cap,
+            finished: self.finished,
+        }
+    }
+
+    /// Removes every message finished after `mark`: the arena is as it was when the mark was
+    /// taken. Pages carved since stay carved (and unused) until the next reset.
+    ///
+    /// # Panics
+    ///
+    /// When a message is open, or `mark` is from another arena or from before the last reset:
+    /// a caller's bug.
+    pub fn rollback(&mut self, mark: ArenaMark) {
+        assert_eq!(self.open_len(), 0, "rollback with a message open");
+        assert!(
+            mark.arena == self.id && mark.resets == self.resets && mark.pages <= self.pages.len(),
+            "mark from another arena or an earlier batch"
+        );
+        self.pages.truncate(mark.pages);
+        match mark.last {
+            // The page the mark was taken in is current again, with its length of then. The
+            // whole record is restored: a page that was empty at the mark may have been
+            // replaced by a larger one since (a message growing alone in its page).
+            Some(last) => {
+                *self.pages.last_mut().expect("the mark's pages are kept") = last;
+                self.cur = last.ptr;
+                self.cur_cap = mark.cur_cap;
+                self.cur_len = last.len;
+            }
+            None => {
+                self.cur = NonNull::dangling();
+                self.cur_cap = 0;
+                self.cur_len = 0;
+            }
+        }
+        self.open_start = self.cur_len;
+        self.finished = mark.finished;
     }
 
     /// Bytes of finished messages.

@@ -426,11 +426,6 @@ mod tests {
     use proptest::prelude::*;
     use std::net::{Ipv4Addr, Ipv6Addr};
 
-    const DATA: &str = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/data/realworld/blocklists/"
-    );
-
     fn a4(text: &str) -> u32 {
         u32::from(text.parse::<Ipv4Addr>().unwrap())
     }
@@ -782,13 +777,22 @@ mod tests {
         );
     }
 
+    /// A real public blocklist: in `$NLBATCH_REALWORLD/blocklists` when that variable is set,
+    /// else in `../shared/data/realworld/blocklists` beside the checkout (as in CI).
     fn data_file(name: &str) -> String {
+        let dir = match std::env::var_os("NLBATCH_REALWORLD") {
+            Some(root) => std::path::PathBuf::from(root).join("blocklists"),
+            None => std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../shared/data/realworld/blocklists"),
+        };
         assert!(
-            std::path::Path::new(DATA).is_dir(),
-            "real-world blocklist directory {DATA} is missing; \
-             it must hold the lists described in shared/data/realworld/SOURCES.md"
+            dir.is_dir(),
+            "real-world blocklists missing at {}: these tests read public blocklists (a data \
+             directory beside the checkout in CI); set NLBATCH_REALWORLD to the directory that \
+             holds blocklists/",
+            dir.display()
         );
-        format!("{DATA}{name}")
+        dir.join(name).display().to_string()
     }
 
     fn read_real(name: &str) -> Entries {

@@ -586,6 +586,14 @@ fn check_existing_set(opts: &LoadOptions, ipv6: bool, set: &SetInfo) -> Result<(
         opts.family.name(),
         opts.table
     );
+    if !set.expressions.is_empty() {
+        return Err(LoadError::Input(format!(
+            "{object} already exists with a {} statement on every element, which this load does \
+             not declare: the kernel refuses to declare the set again without it. Delete it, \
+             choose another --set, or {delete_first}",
+            set.expressions.join(", "),
+        )));
+    }
     let wanted = NFT_SET_INTERVAL | opts.timeout_ms.map_or(0, |_| NFT_SET_TIMEOUT);
     if !load_shaped(set, ipv6) || set.flags != wanted {
         let found_key = match set.key.as_ref().map(|k| k.0.as_slice()) {
@@ -636,9 +644,16 @@ fn check_stale_set(opts: &LoadOptions, ipv6: bool, set: &SetInfo) -> Result<(), 
     if load_shaped(set, ipv6) {
         return Ok(());
     }
+    let statements = match set.expressions.is_empty() {
+        true => String::new(),
+        false => format!(
+            " and a {} statement on every element",
+            set.expressions.join(", ")
+        ),
+    };
     Err(LoadError::Input(format!(
         "set {} {} {} would be emptied (the input has no {} address), but it is {} with \
-         flags {}, not a set a load makes: remove it, or choose another --set",
+         flags {}{statements}, not a set a load makes: remove it, or choose another --set",
         opts.family.name(),
         opts.table,
         set.name,
@@ -653,11 +668,13 @@ fn check_stale_set(opts: &LoadOptions, ipv6: bool, set: &SetInfo) -> Result<(), 
 }
 
 /// True when `set` has the shape of a load's set for one family: an interval set (with or
-/// without the timeout flag) of that family's addresses, not a map.
+/// without the timeout flag) of that family's addresses, not a map, with no statement on its
+/// elements.
 fn load_shaped(set: &SetInfo, ipv6: bool) -> bool {
     set.flags & !NFT_SET_TIMEOUT == NFT_SET_INTERVAL
         && set.key_type == address_key(ipv6).id()
         && set.data_type.is_none()
+        && set.expressions.is_empty()
 }
 
 /// `interval, timeout` and the like: the names nft gives a set's flags.

@@ -242,7 +242,7 @@ struct LoadArgs {
     #[arg(long)]
     skip_invalid: bool,
     /// Do not merge overlapping or adjacent entries: overlapping input is then refused by the
-    /// kernel, naming the element and its input line, and nothing is committed.
+    /// kernel, naming the element and both input lines, and nothing is committed.
     #[arg(long)]
     no_merge: bool,
     /// Load an input that holds no address at all, emptying the sets. Without it such an

@@ -20,7 +20,7 @@
 //! with [`Message::mark`] / [`Message::rollback`] so the caller can close the message and go on
 //! in a new one.
 
-use crate::arena::{Arena, ArenaConfig, ArenaError};
+use crate::arena::{Arena, ArenaConfig, ArenaError, ArenaMark};
 use crate::decode::{self, MessageIter};
 
 /// Size of `struct nlmsghdr`.
@@ -255,6 +255,26 @@ impl Batch {
         self.seq_start = seq_start;
     }
 
+    /// The position after the last finished message, to go back to with
+    /// [`Batch::rollback`] (valid until the batch is reset).
+    pub fn mark(&self) -> BatchMark {
+        BatchMark {
+            arena: self.arena.mark(),
+            count: self.count,
+        }
+    }
+
+    /// Removes every message finished after `mark`, so that a job that fails midway (one
+    /// element list of many messages) leaves the batch as it was before it.
+    ///
+    /// # Panics
+    ///
+    /// When `mark` is from another batch or from before the last reset: a caller's bug.
+    pub fn rollback(&mut self, mark: BatchMark) {
+        self.arena.rollback(mark.arena);
+        self.count = mark.count;
+    }
+
     /// Starts a message of type `msg_type` with `flags`; the header is filled in.
     #[inline]
     pub fn message(&mut self, msg_type: u16, flags: u16) -> Result<Message<'_>, EncodeError> {
@@ -389,6 +409,14 @@ impl Batch {
         }
         out
     }
+}
+
+/// A position between the finished messages of a batch, to roll back to with
+/// [`Batch::rollback`].
+#[derive(Debug, Clone, Copy)]
+pub struct BatchMark {
+    arena: ArenaMark,
+    count: u32,
 }
 
 /// A position inside a message, to roll back to with [`Message::rollback`].
@@ -1003,6 +1031,24 @@ mod tests {
     }
 
     #[test]
+    #[should_panic(expected = "mark from another arena or an earlier batch")]
+    fn a_mark_from_before_a_reset_is_refused() {
+        let mut batch = Batch::new(BatchConfig::default()).unwrap();
+        write_message(&mut batch, 1, 10, false);
+        let mark = batch.mark();
+        batch.reset();
+        batch.rollback(mark);
+    }
+
+    #[test]
+    #[should_panic(expected = "mark from another arena or an earlier batch")]
+    fn a_mark_from_another_batch_is_refused() {
+        let one = Batch::new(BatchConfig::default()).unwrap();
+        let mut other = Batch::new(BatchConfig::default()).unwrap();
+        other.rollback(one.mark());
+    }
+
+    #[test]
     #[should_panic(expected = "run written past its end")]
     fn writing_past_a_run_panics() {
         with_message(|msg| {
@@ -1021,7 +1067,66 @@ mod tests {
         });
     }
 
+    /// Writes a message of type `0x10 + tag` holding one attribute of `len` bytes of `tag`;
+    /// `sized` starts it with its size announced, as element lists do.
+    fn write_message(batch: &mut Batch, tag: u8, len: usize, sized: bool) {
+        let mut msg = match sized {
+            true => batch.message_sized(0x10 + u16::from(tag), NLM_F_REQUEST, len + 24),
+            false => batch.message(0x10 + u16::from(tag), NLM_F_REQUEST),
+        }
+        .unwrap();
+        msg.put(1, &vec![tag; len]).unwrap();
+        msg.finish().unwrap();
+    }
+
     proptest! {
+        /// Rolling a batch back to a mark leaves it as if the messages after the mark had
+        /// never been written, whatever pages they took (4 KiB pages, messages from a few
+        /// bytes to several pages, some growing alone in a page), and the batch goes on from
+        /// there: the same bytes, messages, seqs and iovecs as a batch that wrote only the
+        /// kept messages.
+        #[test]
+        fn rollback_to_a_mark_forgets_what_came_after(
+            before in proptest::collection::vec((0usize..9000, any::<bool>()), 0..12),
+            dropped in proptest::collection::vec((0usize..20000, any::<bool>()), 1..12),
+            after in proptest::collection::vec((0usize..9000, any::<bool>()), 0..12),
+            abandoned in proptest::option::of(0usize..20000),
+        ) {
+            let config = BatchConfig {
+                arena: ArenaConfig::with_page_size(4096),
+                ..BatchConfig::default()
+            };
+            let mut batch = Batch::new(config).unwrap();
+            let mut model = Batch::new(config).unwrap();
+            for (i, &(len, sized)) in before.iter().enumerate() {
+                write_message(&mut batch, i as u8, len, sized);
+                write_message(&mut model, i as u8, len, sized);
+            }
+            if let Some(len) = abandoned {
+                // A message started with its size announced and dropped: the mark is then
+                // taken with an empty page last, which the next message may replace.
+                drop(batch.message_sized(0x10, NLM_F_REQUEST, len).unwrap());
+            }
+            let mark = batch.mark();
+            for (i, &(len, sized)) in dropped.iter().enumerate() {
+                write_message(&mut batch, 100 + i as u8, len, sized);
+            }
+            batch.rollback(mark);
+            prop_assert_eq!(batch.len(), model.len());
+            prop_assert_eq!(batch.message_count(), model.message_count());
+            for (i, &(len, sized)) in after.iter().enumerate() {
+                write_message(&mut batch, 200 + i as u8, len, sized);
+                write_message(&mut model, 200 + i as u8, len, sized);
+            }
+            prop_assert_eq!(batch.to_vec(), model.to_vec());
+            prop_assert_eq!(batch.next_seq(), model.next_seq());
+            for index in 0..model.message_count() {
+                prop_assert_eq!(batch.message_bytes(index), model.message_bytes(index));
+            }
+            let sent: usize = batch.iovecs().iter().map(|v| v.iov_len).sum();
+            prop_assert_eq!(sent, model.len());
+        }
+
         /// The word-wise NUL test agrees with a plain search, whatever the length and place.
         #[test]
         fn has_nul_agrees_with_contains(bytes in proptest::collection::vec(any::<u8>(), 0..40)) {

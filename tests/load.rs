@@ -378,6 +378,38 @@ fn ruleset_without_expiry() -> String {
 }
 
 #[test]
+fn a_set_whose_elements_carry_statements_is_refused_before_sending() {
+    let dir = common::temp_dir("set_statements");
+    let list = common::write_list(&dir, "one.txt", "192.0.2.9\n");
+    common::in_netns("set_statements", move || {
+        common::nft(&["add", "table", "inet", "nlbatch"]);
+        // A set the load would fill, then (an IPv4-only input) one it would empty.
+        for (set, definition, wanted) in [
+            (
+                "blocklist_v4",
+                "{ type ipv4_addr ; flags interval ; counter ; }",
+                "blocklist_v4 already exists with a counter statement on every element",
+            ),
+            (
+                "blocklist_v6",
+                "{ type ipv6_addr ; flags interval ; counter ; quota 5 mbytes ; }",
+                "blocklist_v6 would be emptied",
+            ),
+        ] {
+            common::nft(&["add", "set", "inet", "nlbatch", set, definition]);
+            let before = common::ruleset();
+            let out = common::tool(&[&list]);
+            assert_eq!(out.status.code(), Some(2), "{set}: {out:?}");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(stderr.contains(wanted), "{stderr}");
+            assert!(stderr.contains("statement on every element"), "{stderr}");
+            assert_eq!(common::ruleset(), before, "{set}: nothing sent");
+            common::nft(&["delete", "set", "inet", "nlbatch", set]);
+        }
+    });
+}
+
+#[test]
 fn a_reload_that_would_change_the_timeout_or_move_the_chain_is_refused_before_sending() {
     let dir = common::temp_dir("reload_changes");
     let list = common::write_list(&dir, "one.txt", "192.0.2.9\n");

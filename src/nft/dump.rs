@@ -131,6 +131,9 @@ pub struct SetInfo {
     pub field_lengths: Vec<u32>,
     /// Comment from userdata.
     pub comment: Option<String>,
+    /// Names of the statements every element carries (`counter`, `quota`, ...: the set's
+    /// `NFTA_SET_EXPR` or `NFTA_SET_EXPRESSIONS`), in order; empty for most sets.
+    pub expressions: Vec<String>,
 }
 
 /// A set element, as dumped.
@@ -547,7 +550,22 @@ fn set_info(msg: &MessageView<'_>, family: Family) -> Result<SetInfo, NftError> 
         gc_interval_ms: f.be32(NFTA_SET_GC_INTERVAL),
         field_lengths,
         comment: udata_comment(f.bytes(NFTA_SET_USERDATA), UDATA_SET_COMMENT),
+        expressions: set_expressions(&f),
     })
+}
+
+/// The names of a set's per-element statements: one expression in `NFTA_SET_EXPR` (older
+/// kernels and single statements) or a list in `NFTA_SET_EXPRESSIONS`.
+fn set_expressions(f: &Fields<'_>) -> Vec<String> {
+    let name = |expr: &Attr<'_>| {
+        let found = expr.nested().flatten().find(|a| a.kind() == NFTA_EXPR_NAME);
+        found.and_then(|a| a.str()).unwrap_or("?").to_string()
+    };
+    match (f.get(NFTA_SET_EXPR), f.get(NFTA_SET_EXPRESSIONS)) {
+        (_, Some(list)) => list.nested().flatten().map(|e| name(&e)).collect(),
+        (Some(expr), None) => vec![name(expr)],
+        (None, None) => Vec::new(),
+    }
 }
 
 /// Adds the elements of one NEWSETELEM reply to `out`.

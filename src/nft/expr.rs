@@ -1247,12 +1247,22 @@ impl Expr {
     fn check(&self, previous: Option<&Expr>) -> Result<(), Flaw> {
         let long = |v: &[u8]| v.len() > NFT_DATA_VALUE_MAXLEN;
         match self {
-            // A value longer than an interface name is looked at closer (IFNAMSIZ + 1 < 64).
-            Expr::Cmp { data, .. } if data.len() > IFNAMSIZ + 1 => Expr::check_cmp(data, previous),
+            // An empty value and one as long as an interface name or longer (every value after
+            // an interface-name load is: names are padded; IFNAMSIZ + 1 < 64) get a closer
+            // look, with one compare for all of them.
+            Expr::Cmp { data, .. } if data.len().wrapping_sub(1) >= IFNAMSIZ => {
+                Expr::check_cmp(data, previous)
+            }
+            Expr::Immediate { dreg, .. } if *dreg == NFT_REG_VERDICT => Err(Flaw::Value(
+                "an immediate value into the verdict register (a verdict is Expr::Verdict)".into(),
+            )),
             Expr::Immediate { data, .. } if long(data) => Err(Flaw::value_too_long()),
             Expr::Bitwise { mask, xor, .. } if long(mask) || long(xor) => {
                 Err(Flaw::value_too_long())
             }
+            Expr::Bitwise { mask, xor, .. } if mask.len() != xor.len() => Err(Flaw::Value(
+                format!("a mask of {} bytes and a xor of {}", mask.len(), xor.len()),
+            )),
             Expr::Range { from, to, .. } if long(from) || long(to) => Err(Flaw::value_too_long()),
             Expr::Log(Log {
                 prefix: Some(prefix),
@@ -1263,43 +1273,77 @@ impl Expr {
                 )))
             }
             Expr::Verdict(Verdict::Jump(chain) | Verdict::Goto(chain)) => {
-                check_name("chain", chain).map_err(Flaw::Name)
+                check_name("target chain", chain).map_err(Flaw::Name)
             }
             Expr::Lookup { set, .. } | Expr::MapLookup { set, .. } => {
                 check_name("set", set.name()).map_err(Flaw::Name)
             }
+            Expr::Raw { name, data } => Expr::check_raw(name, data),
             _ => Ok(()),
         }
     }
 
-    /// The closer look at a `cmp` value longer than an interface name: too long for a
-    /// register, or an interface name too long for the kernel.
-    #[cold]
+    /// The closer look at a `cmp` value: empty, too long for a register, or, after an
+    /// interface-name load, an interface name too long for the kernel or with a NUL inside
+    /// (the kernel would compare the bytes after it too: the rule could never match).
+    #[inline]
     fn check_cmp(data: &[u8], previous: Option<&Expr>) -> Result<(), Flaw> {
+        if data.is_empty() {
+            return Err(Flaw::Value("an empty value".into()));
+        }
         if data.len() > NFT_DATA_VALUE_MAXLEN {
             return Err(Flaw::value_too_long());
         }
-        let ifname = matches!(
-            previous,
-            Some(Expr::Meta {
-                key: MetaKey::Iifname | MetaKey::Oifname,
-                ..
-            })
-        );
-        if ifname {
-            let n = data.len() - 1;
-            let reason = format!("an interface name of {n} bytes, at most {IFNAMSIZ}");
-            return Err(Flaw::Value(reason));
+        if loads_ifname(previous) {
+            let name_len = data
+                .iter()
+                .rposition(|&b| b != 0)
+                .map_or(0, |last| last + 1);
+            if data[..name_len].contains(&0) {
+                return Err(Flaw::Value(
+                    "an interface name with a NUL byte inside".into(),
+                ));
+            }
+            if data.len() > IFNAMSIZ + 1 {
+                let n = data.len() - 1;
+                let reason = format!("an interface name of {n} bytes, at most {IFNAMSIZ}");
+                return Err(Flaw::Value(reason));
+            }
         }
         Ok(())
     }
+
+    /// The closer look at an expression this crate does not model: its name must be a name,
+    /// and its data a list of netlink attributes, as the kernel parses it.
+    #[cold]
+    fn check_raw(name: &str, data: &[u8]) -> Result<(), Flaw> {
+        check_name("expression", name).map_err(Flaw::Name)?;
+        if AttrIter::new(data, 0).any(|attr| attr.is_err()) {
+            return Err(Flaw::Value(
+                "raw data that is not a list of netlink attributes".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// True when `previous` loads an interface name (`iifname`, `oifname`) into a register.
+#[inline(always)]
+fn loads_ifname(previous: Option<&Expr>) -> bool {
+    matches!(
+        previous,
+        Some(Expr::Meta {
+            key: MetaKey::Iifname | MetaKey::Oifname,
+            ..
+        })
+    )
 }
 
 /// What [`Expr::check`] finds wrong with an expression.
 enum Flaw {
     /// A value or argument the kernel would refuse: the reason.
     Value(String),
-    /// The name of the set or chain it refers to (the error of [`check_name`]).
+    /// The name of the set, chain or expression kind it names (the error of [`check_name`]).
     Name(NftError),
 }
 
@@ -2081,6 +2125,10 @@ impl Rule {
         for (i, expr) in self.exprs.iter().enumerate() {
             match expr.check(previous) {
                 Ok(()) => previous = Some(expr),
+                // The name's own error, said of this expression of this rule.
+                Err(Flaw::Name(NftError::Invalid { object, reason })) => {
+                    return Err(self.invalid(format!("expression {}: {object}: {reason}", i + 1)))
+                }
                 Err(Flaw::Name(error)) => return Err(error),
                 Err(Flaw::Value(problem)) => {
                     return Err(self.invalid(format!("expression {}: {problem}", i + 1)))
@@ -2173,6 +2221,70 @@ mod tests {
             ..Log::default()
         };
         assert!(invalid(base().log(log)).contains("a log prefix over"));
+
+        // A NUL inside an interface name would make the rule never match.
+        let reason = invalid(base().iifname("eth\0x").accept());
+        assert_eq!(
+            reason,
+            "expression 2: an interface name with a NUL byte inside"
+        );
+        base().iifname("eth0").accept().validate().unwrap();
+
+        // Names a rule refers to are said of the rule and the expression.
+        match base().counter().jump("").validate() {
+            Err(NftError::Invalid { object, reason }) => {
+                assert_eq!(object, "rule in chain c");
+                assert_eq!(reason, "expression 2: target chain \"\": is empty");
+            }
+            other => panic!("expected Invalid, got {other:?}"),
+        }
+        let lookup = Expr::Lookup {
+            set: SetRef::Name("s\0".into()),
+            sreg: NFT_REG_1,
+            invert: false,
+        };
+        let reason = invalid(base().with(lookup));
+        assert_eq!(reason, "expression 1: set \"s\\0\": contains a NUL byte");
+
+        // Expressions this crate does not model: a name, and data the kernel can parse.
+        let raw = |name: &str, data: Vec<u8>| Expr::Raw {
+            name: name.into(),
+            data,
+        };
+        let reason = invalid(base().with(raw("co\0unter", vec![])));
+        assert!(
+            reason.starts_with("expression 1: expression \"co\\0unter\""),
+            "{reason}"
+        );
+        let reason = invalid(base().with(raw("cmp", vec![1, 2, 3])));
+        assert_eq!(
+            reason,
+            "expression 1: raw data that is not a list of netlink attributes"
+        );
+        base()
+            .with(raw("fib", vec![8, 0, 1, 0, 0, 0, 0, 1]))
+            .validate()
+            .unwrap();
+
+        // Values the kernel refuses (EINVAL) and that would not read back as written.
+        let imm = Expr::Immediate {
+            dreg: NFT_REG_VERDICT,
+            data: vec![1],
+        };
+        assert!(invalid(base().with(imm)).contains("into the verdict register"));
+        let bitwise = Expr::Bitwise {
+            sreg: NFT_REG_1,
+            dreg: NFT_REG_1,
+            mask: vec![0xff; 4],
+            xor: vec![0; 2],
+        };
+        assert!(invalid(base().with(bitwise)).contains("a mask of 4 bytes and a xor of 2"));
+        let empty = Expr::Cmp {
+            sreg: NFT_REG_1,
+            op: CmpOp::Eq,
+            data: vec![],
+        };
+        assert_eq!(invalid(base().with(empty)), "expression 1: an empty value");
     }
 
     mod runs {

@@ -123,6 +123,20 @@ impl Transaction {
         self.ending = Ending::Open;
     }
 
+    /// Runs `job`, which may finish several messages; when it fails, every message it
+    /// finished is taken back out of the batch, so that no part of a failed list is sent.
+    fn all_or_nothing<R>(
+        &mut self,
+        job: impl FnOnce(&mut Transaction) -> Result<R, NftError>,
+    ) -> Result<R, NftError> {
+        let mark = self.batch.mark();
+        let result = job(self);
+        if result.is_err() {
+            self.batch.rollback(mark);
+        }
+        result
+    }
+
     fn check_open(&self) -> Result<(), NftError> {
         if self.ending != Ending::Open {
             return Err(NftError::Closed);
@@ -402,36 +416,40 @@ impl Transaction {
         target: &SetTarget,
         keys: impl IntoIterator<Item = &'k [u8]>,
     ) -> Result<ElementStats, NftError> {
-        self.check_open()?;
-        let mut stats = ElementStats::default();
-        let mut keys = keys.into_iter().peekable();
-        while keys.peek().is_some() {
-            let mut msg = self.message(NFT_MSG_DELSETELEM, 0, target.family, 0)?;
-            msg.put_strz(NFTA_SET_ELEM_LIST_TABLE, &target.table)?;
-            msg.put_strz(NFTA_SET_ELEM_LIST_SET, &target.set)?;
-            let list = msg.begin_nest(NFTA_SET_ELEM_LIST_ELEMENTS)?;
-            let mut number: u16 = 1;
-            while let Some(key) = keys.peek() {
-                let mark = msg.mark();
-                put_key_element(&mut msg, number, key, 0)?;
-                if msg.nest_len(&list) > NLA_MAX_LEN {
-                    if number == 1 {
-                        let len = msg.nest_len(&list);
-                        let attr_type = NFTA_SET_ELEM_LIST_ELEMENTS;
-                        return Err(EncodeError::AttrTooLong { attr_type, len }.into());
+        self.all_or_nothing(|tx| {
+            tx.check_open()?;
+            let mut stats = ElementStats::default();
+            let mut keys = keys.into_iter().peekable();
+            while keys.peek().is_some() {
+                let mut msg = tx.message(NFT_MSG_DELSETELEM, 0, target.family, 0)?;
+                msg.put_strz(NFTA_SET_ELEM_LIST_TABLE, &target.table)?;
+                msg.put_strz(NFTA_SET_ELEM_LIST_SET, &target.set)?;
+                let list = msg.begin_nest(NFTA_SET_ELEM_LIST_ELEMENTS)?;
+                let mut number: u16 = 1;
+                while let Some(key) = keys.peek() {
+                    let mark = msg.mark();
+                    put_key_element(&mut msg, number, key, 0)
+                        .map_err(|e| item_error(target, stats.elements, e))?;
+                    if msg.nest_len(&list) > NLA_MAX_LEN {
+                        if number == 1 {
+                            let len = msg.nest_len(&list);
+                            let attr_type = NFTA_SET_ELEM_LIST_ELEMENTS;
+                            let error = EncodeError::AttrTooLong { attr_type, len };
+                            return Err(item_error(target, stats.elements, error));
+                        }
+                        msg.rollback(mark);
+                        break;
                     }
-                    msg.rollback(mark);
-                    break;
+                    number += 1;
+                    stats.elements += 1;
+                    keys.next();
                 }
-                number += 1;
-                stats.elements += 1;
-                keys.next();
+                msg.end_nest(list)?;
+                msg.finish()?;
+                stats.messages += 1;
             }
-            msg.end_nest(list)?;
-            msg.finish()?;
-            stats.messages += 1;
-        }
-        Ok(stats)
+            Ok(stats)
+        })
     }
 
     /// Starts a NEWSETELEM message for `target`, expected to carry about `expected_len` bytes
@@ -468,43 +486,50 @@ impl Transaction {
         groups: impl IntoIterator<Item = T>,
         mut write: impl FnMut(&mut Message<'_>, u16, &T) -> Result<u16, EncodeError>,
     ) -> Result<ElementStats, NftError> {
-        self.check_open()?;
-        let mut stats = ElementStats::default();
-        let mut groups = groups.into_iter().peekable();
-        while groups.peek().is_some() {
-            let expected = groups.size_hint().0.saturating_mul(16);
-            let (mut msg, list) = self.elements_message(target, expected)?;
-            let mut number: u16 = 1;
-            while let Some(group) = groups.peek() {
-                let mark = msg.mark();
-                let written = write(&mut msg, number, group)?;
-                if msg.nest_len(&list) > NLA_MAX_LEN {
-                    if number == 1 {
-                        // Not even one group fits an empty list: it can never be sent.
-                        let len = msg.nest_len(&list);
-                        let attr_type = NFTA_SET_ELEM_LIST_ELEMENTS;
-                        return Err(EncodeError::AttrTooLong { attr_type, len }.into());
+        self.all_or_nothing(|tx| {
+            tx.check_open()?;
+            let mut stats = ElementStats::default();
+            let mut groups = groups.into_iter().peekable();
+            // Groups taken from the list so far: the index of the next one.
+            let mut index: u64 = 0;
+            while groups.peek().is_some() {
+                let expected = groups.size_hint().0.saturating_mul(16);
+                let (mut msg, list) = tx.elements_message(target, expected)?;
+                let mut number: u16 = 1;
+                while let Some(group) = groups.peek() {
+                    let mark = msg.mark();
+                    let written =
+                        write(&mut msg, number, group).map_err(|e| item_error(target, index, e))?;
+                    if msg.nest_len(&list) > NLA_MAX_LEN {
+                        if number == 1 {
+                            // Not even one group fits an empty list: it can never be sent.
+                            let len = msg.nest_len(&list);
+                            let attr_type = NFTA_SET_ELEM_LIST_ELEMENTS;
+                            let error = EncodeError::AttrTooLong { attr_type, len };
+                            return Err(item_error(target, index, error));
+                        }
+                        msg.rollback(mark);
+                        break;
                     }
-                    msg.rollback(mark);
-                    break;
+                    number += written;
+                    stats.elements += u64::from(written);
+                    index += 1;
+                    groups.next();
                 }
-                number += written;
-                stats.elements += u64::from(written);
-                groups.next();
+                msg.end_nest(list)?;
+                msg.finish()?;
+                stats.messages += 1;
             }
-            msg.end_nest(list)?;
-            msg.finish()?;
-            stats.messages += 1;
-        }
-        if stats.messages > 1 {
-            log::debug!(
-                "{} elements for set {} split into {} messages",
-                stats.elements,
-                target.set,
-                stats.messages
-            );
-        }
-        Ok(stats)
+            if stats.messages > 1 {
+                log::debug!(
+                    "{} elements for set {} split into {} messages",
+                    stats.elements,
+                    target.set,
+                    stats.messages
+                );
+            }
+            Ok(stats)
+        })
     }
 
     /// Adds plain keys (each in the set's key byte order and length).
@@ -517,39 +542,41 @@ impl Transaction {
         target: &SetTarget,
         keys: impl IntoIterator<Item = &'k [u8]>,
     ) -> Result<ElementStats, NftError> {
-        self.check_open()?;
-        let mut stats = ElementStats::default();
-        let mut keys = keys.into_iter().peekable();
-        while let Some(first) = keys.peek() {
-            let each = 3 * NLA_HDRLEN + align(first.len());
-            let expected = keys.size_hint().0.saturating_mul(each);
-            let (mut msg, list) = self.elements_message(target, expected)?;
-            let mut room = NLA_MAX_LEN - NLA_HDRLEN;
-            let mut number: u16 = 1;
-            while let Some(key) = keys.peek() {
-                let size = 3 * NLA_HDRLEN + align(key.len());
-                if size > room {
-                    if number == 1 {
-                        let attr_type = NFTA_SET_ELEM_LIST_ELEMENTS;
-                        return Err(EncodeError::AttrTooLong {
-                            attr_type,
-                            len: size,
+        self.all_or_nothing(|tx| {
+            tx.check_open()?;
+            let mut stats = ElementStats::default();
+            let mut keys = keys.into_iter().peekable();
+            while let Some(first) = keys.peek() {
+                let each = 3 * NLA_HDRLEN + align(first.len());
+                let expected = keys.size_hint().0.saturating_mul(each);
+                let (mut msg, list) = tx.elements_message(target, expected)?;
+                let mut room = NLA_MAX_LEN - NLA_HDRLEN;
+                let mut number: u16 = 1;
+                while let Some(key) = keys.peek() {
+                    let size = 3 * NLA_HDRLEN + align(key.len());
+                    if size > room {
+                        if number == 1 {
+                            let attr_type = NFTA_SET_ELEM_LIST_ELEMENTS;
+                            let error = EncodeError::AttrTooLong {
+                                attr_type,
+                                len: size,
+                            };
+                            return Err(item_error(target, stats.elements, error));
                         }
-                        .into());
+                        break;
                     }
-                    break;
+                    msg.put_nested(&[number, NFTA_SET_ELEM_KEY], NFTA_DATA_VALUE, key)?;
+                    room -= size;
+                    number += 1;
+                    keys.next();
                 }
-                msg.put_nested(&[number, NFTA_SET_ELEM_KEY], NFTA_DATA_VALUE, key)?;
-                room -= size;
-                number += 1;
-                keys.next();
+                msg.end_nest(list)?;
+                msg.finish()?;
+                stats.elements += u64::from(number - 1);
+                stats.messages += 1;
             }
-            msg.end_nest(list)?;
-            msg.finish()?;
-            stats.elements += u64::from(number - 1);
-            stats.messages += 1;
-        }
-        Ok(stats)
+            Ok(stats)
+        })
     }
 
     /// Adds sorted, merged IPv4 ranges to an interval set, as nft encodes them.
@@ -708,6 +735,25 @@ fn put_element(msg: &mut Message<'_>, number: u16, element: &Element) -> Result<
     msg.end_nest(elem)
 }
 
+/// The error for item `index` (from 0) of a list for `target` that cannot be written: too
+/// long for a netlink attribute, or a string with a NUL byte. Other failures (the batch too
+/// large, memory) are not the item's and pass through as they are.
+#[cold]
+fn item_error(target: &SetTarget, index: u64, error: EncodeError) -> NftError {
+    let reason = match error {
+        EncodeError::AttrTooLong { len, .. } => format!(
+            "it would take {len} bytes, more than the {NLA_MAX_LEN} that one netlink attribute \
+             can hold"
+        ),
+        EncodeError::NulInString { .. } => "a string in it contains a NUL byte".to_string(),
+        other => return other.into(),
+    };
+    NftError::Invalid {
+        object: format!("item {} of the list for set {}", index + 1, target.set),
+        reason,
+    }
+}
+
 /// What [`Transaction::delete`] removes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Delete<'a> {
@@ -806,4 +852,68 @@ fn put_comment(msg: &mut Message<'_>, attr: u16, tlv: u8, comment: &str) -> Resu
     let mut udata = [0u8; NFT_USERDATA_MAXLEN + 3];
     let n = put_udata_str(&mut udata, 0, tlv, comment);
     Ok(msg.put(attr, &udata[..n])?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nft::KeyType;
+
+    fn target() -> SetTarget {
+        SetTarget::of(&Set::new(Family::Inet, "t", "s", KeyType::Ipv4Addr), None)
+    }
+
+    /// An open transaction holding BATCH_BEGIN and one table.
+    fn started() -> Transaction {
+        let mut tx = Transaction::new(BatchConfig::default()).unwrap();
+        tx.begin(None).unwrap();
+        tx.add_table(&Table::new(Family::Inet, "t")).unwrap();
+        tx
+    }
+
+    /// Runs `job`, which must fail after finishing messages, and checks that the batch is
+    /// left as it was, names item `item` in the error, and takes more afterwards.
+    fn fails_whole(
+        item: u64,
+        job: impl FnOnce(&mut Transaction) -> Result<ElementStats, NftError>,
+    ) {
+        let mut tx = started();
+        let (len, count, bytes) = (
+            tx.batch().len(),
+            tx.batch().message_count(),
+            tx.batch().to_vec(),
+        );
+        match job(&mut tx) {
+            Err(NftError::Invalid { object, reason }) => {
+                assert_eq!(object, format!("item {item} of the list for set s"));
+                assert!(reason.contains("more than the 65535"), "{reason}");
+            }
+            other => panic!("expected Invalid, got {other:?}"),
+        }
+        assert_eq!(tx.batch().len(), len);
+        assert_eq!(tx.batch().message_count(), count);
+        assert!(tx.batch().to_vec() == bytes, "the batch changed");
+        tx.add_keys(&target(), [&[10, 0, 0, 1][..]]).unwrap();
+        tx.end().unwrap();
+        assert_eq!(tx.batch().message_count(), count + 2);
+    }
+
+    #[test]
+    fn a_list_that_fails_midway_leaves_nothing_in_the_batch() {
+        // 5000 good keys fill more than one message before the one that cannot be written.
+        let mut keys: Vec<Vec<u8>> = (0..5000u32).map(|i| i.to_be_bytes().to_vec()).collect();
+        keys.push(vec![7; 65_600]);
+        let list = keys.clone();
+        fails_whole(5001, move |tx| {
+            tx.add_keys(&target(), list.iter().map(Vec::as_slice))
+        });
+        fails_whole(5001, move |tx| {
+            tx.delete_keys(&target(), keys.iter().map(Vec::as_slice))
+        });
+        let mut elements: Vec<Element> = (0..5000u32)
+            .map(|i| Element::key(&i.to_be_bytes()).with_data(ElementData::Verdict(Verdict::Drop)))
+            .collect();
+        elements.push(Element::key(&[9; 65_520]));
+        fails_whole(5001, move |tx| tx.add_elements(&target(), &elements));
+    }
 }

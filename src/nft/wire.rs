@@ -85,6 +85,8 @@ pub const NFTA_SET_TIMEOUT: u16 = 11;
 pub const NFTA_SET_GC_INTERVAL: u16 = 12;
 pub const NFTA_SET_USERDATA: u16 = 13;
 pub const NFTA_SET_HANDLE: u16 = 16;
+pub const NFTA_SET_EXPR: u16 = 17;
+pub const NFTA_SET_EXPRESSIONS: u16 = 18;
 
 pub const NFTA_SET_DESC_SIZE: u16 = 1;
 pub const NFTA_SET_DESC_CONCAT: u16 = 2;

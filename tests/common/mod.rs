@@ -5,14 +5,19 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The real public blocklists beside the checkout (`../shared/data/realworld/blocklists`,
-/// described by its `SOURCES.md`); panics naming the directory when it is missing.
+/// The real public blocklists: `$NLBATCH_REALWORLD/blocklists` when that variable is set,
+/// else `../shared/data/realworld/blocklists` beside the checkout (as in CI); the directory's
+/// `SOURCES.md` says what they are. Panics naming the directory when it is missing.
 pub fn blocklists_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/realworld/blocklists");
+    let dir = match std::env::var_os("NLBATCH_REALWORLD") {
+        Some(root) => PathBuf::from(root).join("blocklists"),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/realworld/blocklists"),
+    };
     assert!(
         dir.is_dir(),
-        "real-world blocklists missing at {}: tests read the lists described in \
-         shared/data/realworld/SOURCES.md from there",
+        "real-world blocklists missing at {}: these tests read public blocklists (a data \
+         directory beside the checkout in CI); set NLBATCH_REALWORLD to the directory that \
+         holds blocklists/",
         dir.display()
     );
     dir
