@@ -542,41 +542,51 @@ impl Transaction {
         target: &SetTarget,
         keys: impl IntoIterator<Item = &'k [u8]>,
     ) -> Result<ElementStats, NftError> {
-        self.all_or_nothing(|tx| {
-            tx.check_open()?;
-            let mut stats = ElementStats::default();
-            let mut keys = keys.into_iter().peekable();
-            while let Some(first) = keys.peek() {
-                let each = 3 * NLA_HDRLEN + align(first.len());
-                let expected = keys.size_hint().0.saturating_mul(each);
-                let (mut msg, list) = tx.elements_message(target, expected)?;
-                let mut room = NLA_MAX_LEN - NLA_HDRLEN;
-                let mut number: u16 = 1;
-                while let Some(key) = keys.peek() {
-                    let size = 3 * NLA_HDRLEN + align(key.len());
-                    if size > room {
-                        if number == 1 {
-                            let attr_type = NFTA_SET_ELEM_LIST_ELEMENTS;
-                            let error = EncodeError::AttrTooLong {
-                                attr_type,
-                                len: size,
-                            };
-                            return Err(item_error(target, stats.elements, error));
-                        }
-                        break;
+        self.all_or_nothing(|tx| tx.write_keys(target, keys))
+    }
+
+    /// The body of [`Transaction::add_keys`], which takes its messages back when it fails.
+    /// Compiled on its own: inlined beside the mark, its loop took 27 instructions per key
+    /// instead of 22 (`cargo bench --bench instructions`, `add_keys`).
+    #[inline(never)]
+    fn write_keys<'k>(
+        &mut self,
+        target: &SetTarget,
+        keys: impl IntoIterator<Item = &'k [u8]>,
+    ) -> Result<ElementStats, NftError> {
+        self.check_open()?;
+        let mut stats = ElementStats::default();
+        let mut keys = keys.into_iter().peekable();
+        while let Some(first) = keys.peek() {
+            let each = 3 * NLA_HDRLEN + align(first.len());
+            let expected = keys.size_hint().0.saturating_mul(each);
+            let (mut msg, list) = self.elements_message(target, expected)?;
+            let mut room = NLA_MAX_LEN - NLA_HDRLEN;
+            let mut number: u16 = 1;
+            while let Some(key) = keys.peek() {
+                let size = 3 * NLA_HDRLEN + align(key.len());
+                if size > room {
+                    if number == 1 {
+                        let attr_type = NFTA_SET_ELEM_LIST_ELEMENTS;
+                        let error = EncodeError::AttrTooLong {
+                            attr_type,
+                            len: size,
+                        };
+                        return Err(item_error(target, stats.elements, error));
                     }
-                    msg.put_nested(&[number, NFTA_SET_ELEM_KEY], NFTA_DATA_VALUE, key)?;
-                    room -= size;
-                    number += 1;
-                    keys.next();
+                    break;
                 }
-                msg.end_nest(list)?;
-                msg.finish()?;
-                stats.elements += u64::from(number - 1);
-                stats.messages += 1;
+                msg.put_nested(&[number, NFTA_SET_ELEM_KEY], NFTA_DATA_VALUE, key)?;
+                room -= size;
+                number += 1;
+                keys.next();
             }
-            Ok(stats)
-        })
+            msg.end_nest(list)?;
+            msg.finish()?;
+            stats.elements += u64::from(number - 1);
+            stats.messages += 1;
+        }
+        Ok(stats)
     }
 
     /// Adds sorted, merged IPv4 ranges to an interval set, as nft encodes them.
