@@ -13,7 +13,9 @@
 //! - `rules`, `rules_vec`: 100,000 rules `ip saddr ADDR counter drop`, likewise;
 //! - `add_keys`: the same elements through [`Transaction::add_keys`];
 //! - `add_rule`: the same rules as typed [`Rule`] values through [`Transaction::add_rule`]
-//!   (validation included; the rules are built before the first batch).
+//!   (validation included; the rules are built before the first batch);
+//! - `intervals`: 500,000 disjoint IPv4 ranges through [`Transaction::add_v4_intervals`], the
+//!   encoder of `nlbatch load`: two elements (start and end) per range, counted per element.
 //!
 //! Run all with `cargo bench --bench instructions` (needs `valgrind`); one shape alone, not
 //! counted: `target/release/deps/instructions-HASH SHAPE BATCHES`.
@@ -27,6 +29,7 @@ use std::hint::black_box;
 use std::net::{IpAddr, Ipv4Addr};
 use std::process::Command;
 
+use nlbatch::addr::V4Range;
 use nlbatch::message::{Batch, BatchConfig};
 use nlbatch::nft::{Family, KeyType, Rule, Set, SetTarget, Transaction, Verdict};
 
@@ -34,14 +37,17 @@ use nlbatch::nft::{Family, KeyType, Rule, Set, SetTarget, Transaction, Verdict};
 const ELEMENTS: u32 = 1_000_000;
 /// Rules per batch.
 const RULES: u32 = 100_000;
+/// Ranges per batch of the `intervals` shape.
+const RANGES: u32 = 500_000;
 /// Every shape: name, items per batch.
-const SHAPES: [(&str, u32); 6] = [
+const SHAPES: [(&str, u32); 7] = [
     ("elements", ELEMENTS),
     ("elements_vec", ELEMENTS),
     ("add_keys", ELEMENTS),
     ("rules", RULES),
     ("rules_vec", RULES),
     ("add_rule", RULES),
+    ("intervals", 2 * RANGES),
 ];
 
 /// Encodes `batches` batches of `shape`; returns a checksum so nothing is optimised away.
@@ -64,6 +70,13 @@ fn run(shape: &str, batches: u32) -> usize {
     } else {
         Vec::new()
     };
+    // Ranges of two addresses with a gap between them, so that none merge.
+    let ranges: Vec<V4Range> = (0..RANGES)
+        .map(|i| {
+            let lo = shapes::FIRST_ADDR + 4 * i;
+            V4Range { lo, hi: lo + 1 }
+        })
+        .collect();
     let set = Set::new(Family::Inet, "t", "s", KeyType::Ipv4Addr);
     let mut sum = 0;
     for _ in 0..batches {
@@ -85,6 +98,12 @@ fn run(shape: &str, batches: u32) -> usize {
                 for rule in &rules {
                     tx.add_rule(rule).unwrap();
                 }
+                tx.end().unwrap();
+            }
+            "intervals" => {
+                tx.begin(None).unwrap();
+                let target = SetTarget::of(&set, None);
+                tx.add_v4_intervals(&target, &ranges).unwrap();
                 tx.end().unwrap();
             }
             other => panic!("unknown shape {other:?}; one of {SHAPES:?}"),

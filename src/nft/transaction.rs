@@ -14,8 +14,8 @@ use super::wire::*;
 use super::NftError;
 use crate::addr::{V4Range, V6Range};
 use crate::message::{
-    align, Batch, BatchConfig, EncodeError, Message, NLA_HDRLEN, NLA_MAX_LEN, NLM_F_ACK,
-    NLM_F_CREATE, NLM_F_REQUEST,
+    align, attr_len, Batch, BatchConfig, EncodeError, Message, Run, NLA_HDRLEN, NLA_MAX_LEN,
+    NLM_F_ACK, NLM_F_CREATE, NLM_F_REQUEST,
 };
 
 /// How a transaction ends.
@@ -621,11 +621,144 @@ impl Transaction {
         ranges: &[R],
         bounds: impl Fn(&R) -> ([u8; N], Option<[u8; N]>),
     ) -> Result<ElementStats, NftError> {
-        self.add_element_groups(target, ranges, |msg, number, r| {
-            let (lo, end) = bounds(r);
-            let lead = std::ptr::eq(*r, &ranges[0]) && lo != [0; N];
-            interval_group(msg, number, lead, &lo, end.as_ref().map(|e| &e[..]))
-        })
+        self.all_or_nothing(|tx| tx.write_intervals(target, ranges, bounds))
+    }
+
+    /// The body of [`Transaction::add_intervals`]. Like [`Transaction::add_keys`], it knows
+    /// each range's size before writing it (keys of `N` bytes), so a message is closed when
+    /// the next range would not fit its 16-bit element list, and each range is one [`Run`].
+    #[inline(never)]
+    fn write_intervals<R, const N: usize>(
+        &mut self,
+        target: &SetTarget,
+        ranges: &[R],
+        bounds: impl Fn(&R) -> ([u8; N], Option<[u8; N]>),
+    ) -> Result<ElementStats, NftError> {
+        self.check_open()?;
+        let mut stats = ElementStats::default();
+        let mut rest = ranges.iter().enumerate().peekable();
+        while rest.peek().is_some() {
+            let expected = rest.len().saturating_mul(Interval::<N>::CLOSED);
+            let (mut msg, list) = self.elements_message(target, expected)?;
+            let mut room = NLA_MAX_LEN - NLA_HDRLEN;
+            let mut number: u16 = 1;
+            while let Some(&(i, range)) = rest.peek() {
+                let (lo, end) = bounds(range);
+                // nft marks the space below the first range (unless it starts at zero) with a
+                // zero key flagged as an end.
+                let lead = i == 0 && lo != [0; N];
+                let size = Interval::<N>::size(lead, end.is_some());
+                if size > room {
+                    // At most 108 bytes for 16-byte keys: a range always fits an empty list.
+                    debug_assert!(number > 1, "a range larger than an element list");
+                    break;
+                }
+                let written = match (lead, end) {
+                    // The usual range, start and end: a run of constant shape.
+                    (false, Some(end)) => {
+                        let mut run = msg.run(number, Interval::<N>::CLOSED)?;
+                        Interval::write_start(&mut run, number, &lo, Interval::<N>::START);
+                        Interval::write_end(&mut run, number + 1, &end);
+                        run.finish();
+                        2
+                    }
+                    _ => {
+                        let mut run = msg.run(number, size)?;
+                        let written = Interval { lo, end }.write(&mut run, number, lead);
+                        run.finish();
+                        written
+                    }
+                };
+                room -= size;
+                number += written;
+                stats.elements += u64::from(written);
+                rest.next();
+            }
+            msg.end_nest(list)?;
+            msg.finish()?;
+            stats.messages += 1;
+        }
+        if stats.messages > 1 {
+            log::debug!(
+                "{} elements for set {} split into {} messages",
+                stats.elements,
+                target.set,
+                stats.messages
+            );
+        }
+        Ok(stats)
+    }
+}
+
+/// The elements of one range of an interval set, with keys of `N` bytes: the start, and the
+/// end (`hi + 1`, flagged `NFT_SET_ELEM_INTERVAL_END`) unless the range reaches the family's
+/// highest address, which nft flags as open in the start element's userdata instead.
+struct Interval<const N: usize> {
+    lo: [u8; N],
+    end: Option<[u8; N]>,
+}
+
+impl<const N: usize> Interval<N> {
+    /// `KEY { VALUE }` of an element.
+    const KEY: usize = NLA_HDRLEN + attr_len(N);
+    /// An element `{ KEY { VALUE } }`.
+    const START: usize = NLA_HDRLEN + Self::KEY;
+    /// An element `{ FLAGS, KEY { VALUE } }`.
+    const END: usize = Self::START + attr_len(4);
+    /// An element `{ KEY { VALUE }, USERDATA }` (the open flag: a 6-byte TLV).
+    const OPEN: usize = Self::START + attr_len(6);
+    /// The usual range: a start and an end.
+    const CLOSED: usize = Self::START + Self::END;
+
+    /// Bytes of a range's elements, with a leading zero end element when `lead`.
+    #[inline(always)]
+    fn size(lead: bool, closed: bool) -> usize {
+        let lead = if lead { Self::END } else { 0 };
+        lead + if closed { Self::CLOSED } else { Self::OPEN }
+    }
+
+    /// Writes the elements, numbered from `number`, into a run of [`Interval::size`] bytes;
+    /// returns how many it wrote.
+    #[inline(always)]
+    fn write(&self, run: &mut Run<'_, '_>, number: u16, lead: bool) -> u16 {
+        let mut n = number;
+        if lead {
+            Self::write_end(run, n, &[0; N]);
+            n += 1;
+        }
+        match &self.end {
+            Some(end) => {
+                Self::write_start(run, n, &self.lo, Self::START);
+                Self::write_end(run, n + 1, end);
+                n += 2;
+            }
+            None => {
+                Self::write_start(run, n, &self.lo, Self::OPEN);
+                let open = NFTNL_SET_ELEM_F_INTERVAL_OPEN.to_ne_bytes();
+                let mut udata = [0u8; 6];
+                put_udata(&mut udata, 0, NFTNL_UDATA_SET_ELEM_FLAGS, &open);
+                run.put(NFTA_SET_ELEM_USERDATA, &udata);
+                n += 1;
+            }
+        }
+        n - number
+    }
+
+    /// The element's header (`len` bytes in all) and its key.
+    #[inline(always)]
+    fn write_start(run: &mut Run<'_, '_>, number: u16, key: &[u8; N], len: usize) {
+        run.nest(number, len);
+        run.nest(NFTA_SET_ELEM_KEY, Self::KEY);
+        run.put(NFTA_DATA_VALUE, key);
+    }
+
+    /// An end element: `{ FLAGS interval-end, KEY { VALUE } }`.
+    #[inline(always)]
+    fn write_end(run: &mut Run<'_, '_>, number: u16, key: &[u8; N]) {
+        run.nest(number, Self::END);
+        run.put_be32(NFTA_SET_ELEM_FLAGS, NFT_SET_ELEM_INTERVAL_END);
+        run.nest(NFTA_SET_ELEM_KEY, Self::KEY);
+        run.put(NFTA_DATA_VALUE, key);
     }
 }
 
@@ -796,48 +929,6 @@ fn put_key_element(
     msg.put_be32(NFTA_SET_ELEM_FLAGS, flags)?;
     msg.put_nested(&[NFTA_SET_ELEM_KEY], NFTA_DATA_VALUE, key)?;
     msg.end_nest(elem)
-}
-
-/// The elements of one interval: an optional leading zero key flagged as an end (nft marks the
-/// space below the first range so), the start, and the end (`hi + 1`) unless the range reaches
-/// the family's highest address, which nft flags as open in the element's userdata.
-fn interval_group(
-    msg: &mut Message<'_>,
-    number: u16,
-    lead: bool,
-    lo: &[u8],
-    end: Option<&[u8]>,
-) -> Result<u16, EncodeError> {
-    let mut n = number;
-    if lead {
-        let zero = [0u8; 16];
-        put_key_element(msg, n, &zero[..lo.len()], NFT_SET_ELEM_INTERVAL_END)?;
-        n += 1;
-    }
-    match end {
-        Some(end) => {
-            put_key_element(msg, n, lo, 0)?;
-            put_key_element(msg, n + 1, end, NFT_SET_ELEM_INTERVAL_END)?;
-            n += 2;
-        }
-        None => {
-            let elem = msg.begin_nest(n)?;
-            let k = msg.begin_nest(NFTA_SET_ELEM_KEY)?;
-            msg.put(NFTA_DATA_VALUE, lo)?;
-            msg.end_nest(k)?;
-            let mut udata = [0u8; 6];
-            put_udata(
-                &mut udata,
-                0,
-                NFTNL_UDATA_SET_ELEM_FLAGS,
-                &NFTNL_SET_ELEM_F_INTERVAL_OPEN.to_ne_bytes(),
-            );
-            msg.put(NFTA_SET_ELEM_USERDATA, &udata)?;
-            msg.end_nest(elem)?;
-            n += 1;
-        }
-    }
-    Ok(n - number)
 }
 
 /// Writes a libnftnl userdata TLV (`type: u8, len: u8, value`) at `at`; returns the new end.
