@@ -158,11 +158,14 @@ pub struct ArenaMark {
     /// The arena and the batch (resets so far) the mark belongs to.
     arena: u64,
     resets: u64,
+    /// Which mark of the batch it is (from 1).
+    seq: u64,
     pages: usize,
     /// The last page as it was, and the current page's capacity.
     last: Option<Page>,
     cur_cap: usize,
     finished: usize,
+    carved: usize,
 }
 
 /// Source of the ids that tie an [`ArenaMark`] to its arena.
@@ -194,6 +197,11 @@ pub struct Arena {
     /// This arena's id and its resets so far: a mark is valid only for both.
     id: u64,
     resets: u64,
+    /// Marks taken so far (a mark's `seq`), and the marks each rollback of this batch killed:
+    /// `(after, upto)` for a rollback to mark `after` when `upto` marks had been taken, so that
+    /// marks `after + 1 ..= upto` name messages that are gone.
+    marks: u64,
+    dead: Vec<(u64, u64)>,
 }
 
 // SAFETY: every raw pointer in `Arena` (`cur`, `Page::ptr`, `iov[..].iov_base`) points into
@@ -231,6 +239,8 @@ impl Arena {
             bump_size: 0,
             id: NEXT_ARENA_ID.fetch_add(1, Ordering::Relaxed),
             resets: 0,
+            marks: 0,
+            dead: Vec::new(),
         })
     }
 
@@ -259,6 +269,7 @@ impl Arena {
         }
         self.carved = 0;
         self.resets += 1;
+        self.dead.clear();
         self.cur = NonNull::dangling();
         self.cur_cap = 0;
         self.cur_len = 0;
@@ -272,31 +283,46 @@ impl Arena {
     /// # Panics
     ///
     /// When a message is open: a mark lies between finished messages.
-    pub fn mark(&self) -> ArenaMark {
+    pub fn mark(&mut self) -> ArenaMark {
         assert_eq!(self.open_len(), 0, "mark taken with a message open");
+        self.marks += 1;
         ArenaMark {
             arena: self.id,
             resets: self.resets,
+            seq: self.marks,
             pages: self.pages.len(),
             last: self.pages.last().copied(),
             cur_cap: self.cur_cap,
             finished: self.finished,
+            carved: self.carved,
         }
     }
 
     /// Removes every message finished after `mark`: the arena is as it was when the mark was
-    /// taken. Pages carved since stay carved (and unused) until the next reset.
+    /// taken. The memory of pages carved since stays in the bump, unused, until the next reset,
+    /// which then sizes the arena by the pages kept.
     ///
     /// # Panics
     ///
-    /// When a message is open, or `mark` is from another arena or from before the last reset:
-    /// a caller's bug.
+    /// When a message is open, or `mark` is from another arena, from before the last reset, or
+    /// was taken after the mark of an earlier rollback and before that rollback (what it marked
+    /// is gone): a caller's bug. Rolling back to the same mark again, or to an older one after a
+    /// newer one, is fine.
     pub fn rollback(&mut self, mark: ArenaMark) {
         assert_eq!(self.open_len(), 0, "rollback with a message open");
         assert!(
             mark.arena == self.id && mark.resets == self.resets && mark.pages <= self.pages.len(),
             "mark from another arena or an earlier batch"
         );
+        assert!(
+            !self
+                .dead
+                .iter()
+                .any(|&(after, upto)| after < mark.seq && mark.seq <= upto),
+            "mark of messages an earlier rollback removed"
+        );
+        self.dead.push((mark.seq, self.marks));
+        self.carved = mark.carved;
         self.pages.truncate(mark.pages);
         match mark.last {
             // The page the mark was taken in is current again, with its length of then. The

@@ -588,10 +588,10 @@ fn check_existing_set(opts: &LoadOptions, ipv6: bool, set: &SetInfo) -> Result<(
     );
     if !set.expressions.is_empty() {
         return Err(LoadError::Input(format!(
-            "{object} already exists with a {} statement on every element, which this load does \
-             not declare: the kernel refuses to declare the set again without it. Delete it, \
+            "{object} already exists with {} on every element, which this load does not \
+             declare: the kernel refuses to declare the set again without them. Delete it, \
              choose another --set, or {delete_first}",
-            set.expressions.join(", "),
+            statement_names(&set.expressions),
         )));
     }
     let wanted = NFT_SET_INTERVAL | opts.timeout_ms.map_or(0, |_| NFT_SET_TIMEOUT);
@@ -647,8 +647,8 @@ fn check_stale_set(opts: &LoadOptions, ipv6: bool, set: &SetInfo) -> Result<(), 
     let statements = match set.expressions.is_empty() {
         true => String::new(),
         false => format!(
-            " and a {} statement on every element",
-            set.expressions.join(", ")
+            " and {} on every element",
+            statement_names(&set.expressions)
         ),
     };
     Err(LoadError::Input(format!(
@@ -665,6 +665,15 @@ fn check_stale_set(opts: &LoadOptions, ipv6: bool, set: &SetInfo) -> Result<(), 
         },
         set_flag_names(set.flags),
     )))
+}
+
+/// "a counter statement", "counter and quota statements": a set's per-element statements.
+fn statement_names(names: &[String]) -> String {
+    match names {
+        [] => "no statement".into(),
+        [one] => format!("a {one} statement"),
+        [first @ .., last] => format!("{} and {last} statements", first.join(", ")),
+    }
 }
 
 /// True when `set` has the shape of a load's set for one family: an interval set (with or

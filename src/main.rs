@@ -282,7 +282,10 @@ fn main() -> ExitCode {
                 .take_while(|a| a != "--")
                 .any(|a| a == "--json" || a.starts_with("--json="));
             if json && e.use_stderr() {
-                print_json_error(e.to_string().trim(), 2);
+                // The error itself, without clap's prefix and the usage lines after it.
+                let text = e.to_string();
+                let first = text.lines().next().unwrap_or_default();
+                print_json_error(first.strip_prefix("error: ").unwrap_or(first), 2);
             }
             e.exit()
         }

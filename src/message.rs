@@ -257,7 +257,7 @@ impl Batch {
 
     /// The position after the last finished message, to go back to with
     /// [`Batch::rollback`] (valid until the batch is reset).
-    pub fn mark(&self) -> BatchMark {
+    pub fn mark(&mut self) -> BatchMark {
         BatchMark {
             arena: self.arena.mark(),
             count: self.count,
@@ -1030,6 +1030,48 @@ mod tests {
         });
     }
 
+    /// The finished messages' tags (their payload's first byte, one message per tag).
+    fn tags(batch: &Batch) -> Vec<u8> {
+        batch.messages().map(|m| m.bytes()[20]).collect()
+    }
+
+    #[test]
+    fn nested_marks_unwind_newest_first_and_a_mark_serves_twice() {
+        let config = BatchConfig {
+            arena: ArenaConfig::with_page_size(4096),
+            ..BatchConfig::default()
+        };
+        let mut batch = Batch::new(config).unwrap();
+        write_message(&mut batch, 1, 100, false);
+        let outer = batch.mark();
+        write_message(&mut batch, 2, 3000, false);
+        let inner = batch.mark();
+        write_message(&mut batch, 3, 3000, false);
+        batch.rollback(inner);
+        assert_eq!(tags(&batch), [1, 2]);
+        batch.rollback(outer);
+        assert_eq!(tags(&batch), [1]);
+        write_message(&mut batch, 4, 5000, true);
+        batch.rollback(outer);
+        write_message(&mut batch, 5, 10, false);
+        assert_eq!(tags(&batch), [1, 5]);
+        assert_eq!(batch.message_count(), 2);
+    }
+
+    #[test]
+    #[should_panic(expected = "mark of messages an earlier rollback removed")]
+    fn a_mark_taken_after_the_target_of_a_rollback_is_refused() {
+        let mut batch = Batch::new(BatchConfig::default()).unwrap();
+        write_message(&mut batch, 1, 100, false);
+        let older = batch.mark();
+        write_message(&mut batch, 2, 200, false);
+        let newer = batch.mark();
+        batch.rollback(older);
+        write_message(&mut batch, 3, 20, false);
+        // `newer` marked a place after message 2, which is gone.
+        batch.rollback(newer);
+    }
+
     #[test]
     #[should_panic(expected = "mark from another arena or an earlier batch")]
     fn a_mark_from_before_a_reset_is_refused() {
@@ -1043,7 +1085,7 @@ mod tests {
     #[test]
     #[should_panic(expected = "mark from another arena or an earlier batch")]
     fn a_mark_from_another_batch_is_refused() {
-        let one = Batch::new(BatchConfig::default()).unwrap();
+        let mut one = Batch::new(BatchConfig::default()).unwrap();
         let mut other = Batch::new(BatchConfig::default()).unwrap();
         other.rollback(one.mark());
     }

@@ -1250,8 +1250,11 @@ impl Expr {
             // An empty value and one as long as an interface name or longer (every value after
             // an interface-name load is: names are padded; IFNAMSIZ + 1 < 64) get a closer
             // look, with one compare for all of them.
-            Expr::Cmp { data, .. } if data.len().wrapping_sub(1) >= IFNAMSIZ => {
-                Expr::check_cmp(data, previous)
+            Expr::Cmp { sreg, data, .. } if data.len().wrapping_sub(1) >= IFNAMSIZ => {
+                Expr::check_cmp(*sreg, data, previous)
+            }
+            Expr::Immediate { data, .. } | Expr::Bitwise { mask: data, .. } if data.is_empty() => {
+                Err(Flaw::Value("an empty value".into()))
             }
             Expr::Immediate { dreg, .. } if *dreg == NFT_REG_VERDICT => Err(Flaw::Value(
                 "an immediate value into the verdict register (a verdict is Expr::Verdict)".into(),
@@ -1264,6 +1267,13 @@ impl Expr {
                 format!("a mask of {} bytes and a xor of {}", mask.len(), xor.len()),
             )),
             Expr::Range { from, to, .. } if long(from) || long(to) => Err(Flaw::value_too_long()),
+            Expr::Range { from, to, .. } if from.len() != to.len() || from.is_empty() => {
+                Err(Flaw::Value(format!(
+                    "a range from {} bytes to {} bytes (both ends as long, not empty)",
+                    from.len(),
+                    to.len()
+                )))
+            }
             Expr::Log(Log {
                 prefix: Some(prefix),
                 ..
@@ -1287,14 +1297,14 @@ impl Expr {
     /// interface-name load, an interface name too long for the kernel or with a NUL inside
     /// (the kernel would compare the bytes after it too: the rule could never match).
     #[inline]
-    fn check_cmp(data: &[u8], previous: Option<&Expr>) -> Result<(), Flaw> {
+    fn check_cmp(sreg: u32, data: &[u8], previous: Option<&Expr>) -> Result<(), Flaw> {
         if data.is_empty() {
             return Err(Flaw::Value("an empty value".into()));
         }
         if data.len() > NFT_DATA_VALUE_MAXLEN {
             return Err(Flaw::value_too_long());
         }
-        if loads_ifname(previous) {
+        if loads_ifname(previous, sreg) {
             let name_len = data
                 .iter()
                 .rposition(|&b| b != 0)
@@ -1327,15 +1337,15 @@ impl Expr {
     }
 }
 
-/// True when `previous` loads an interface name (`iifname`, `oifname`) into a register.
+/// True when `previous` loads an interface name (`iifname`, `oifname`) into register `reg`.
 #[inline(always)]
-fn loads_ifname(previous: Option<&Expr>) -> bool {
+fn loads_ifname(previous: Option<&Expr>, reg: u32) -> bool {
     matches!(
         previous,
         Some(Expr::Meta {
             key: MetaKey::Iifname | MetaKey::Oifname,
-            ..
-        })
+            dreg,
+        }) if *dreg == reg
     )
 }
 
@@ -2285,6 +2295,41 @@ mod tests {
             data: vec![],
         };
         assert_eq!(invalid(base().with(empty)), "expression 1: an empty value");
+        let imm = Expr::Immediate {
+            dreg: NFT_REG_1,
+            data: vec![],
+        };
+        assert_eq!(invalid(base().with(imm)), "expression 1: an empty value");
+        let range = Expr::Range {
+            sreg: NFT_REG_1,
+            invert: false,
+            from: vec![0, 1],
+            to: vec![0, 0, 0, 9],
+        };
+        assert!(invalid(base().with(range)).contains("a range from 2 bytes to 4 bytes"));
+
+        // A value compared in another register than the interface name went to is not a name:
+        // an IPv6 address (16 bytes, with zeros) loaded before, compared after the name load.
+        let v6 = Expr::Payload {
+            base: PayloadBase::Network,
+            offset: 8,
+            len: 16,
+            dreg: NFT_REG_2,
+        };
+        let mut addr = vec![0u8; 16];
+        addr[..2].copy_from_slice(&[0x20, 0x01]);
+        addr[15] = 1;
+        let cmp_v6 = Expr::Cmp {
+            sreg: NFT_REG_2,
+            op: CmpOp::Eq,
+            data: addr,
+        };
+        base()
+            .with(v6)
+            .with(name(MetaKey::Iifname))
+            .with(cmp_v6)
+            .validate()
+            .unwrap();
     }
 
     mod runs {

@@ -400,8 +400,14 @@ impl Transaction {
         target: &SetTarget,
         elements: &[Element],
     ) -> Result<ElementStats, NftError> {
-        for element in elements {
-            element.validate()?;
+        for (index, element) in elements.iter().enumerate() {
+            element.validate().map_err(|e| match e {
+                NftError::Invalid { object, reason } => NftError::Invalid {
+                    object: format!("item {} of the list for set {}", index + 1, target.set),
+                    reason: format!("{object}: {reason}"),
+                },
+                other => other,
+            })?;
         }
         self.add_element_groups(target, elements, |msg, number, element| {
             put_element(msg, number, element)?;
@@ -520,14 +526,7 @@ impl Transaction {
                 msg.finish()?;
                 stats.messages += 1;
             }
-            if stats.messages > 1 {
-                log::debug!(
-                    "{} elements for set {} split into {} messages",
-                    stats.elements,
-                    target.set,
-                    stats.messages
-                );
-            }
+            log_split(target, &stats);
             Ok(stats)
         })
     }
@@ -568,10 +567,9 @@ impl Transaction {
                 if size > room {
                     if number == 1 {
                         let attr_type = NFTA_SET_ELEM_LIST_ELEMENTS;
-                        let error = EncodeError::AttrTooLong {
-                            attr_type,
-                            len: size,
-                        };
+                        // The list's own header and this one element.
+                        let len = NLA_HDRLEN + size;
+                        let error = EncodeError::AttrTooLong { attr_type, len };
                         return Err(item_error(target, stats.elements, error));
                     }
                     break;
@@ -678,14 +676,7 @@ impl Transaction {
             msg.finish()?;
             stats.messages += 1;
         }
-        if stats.messages > 1 {
-            log::debug!(
-                "{} elements for set {} split into {} messages",
-                stats.elements,
-                target.set,
-                stats.messages
-            );
-        }
+        log_split(target, &stats);
         Ok(stats)
     }
 }
@@ -878,6 +869,18 @@ fn put_element(msg: &mut Message<'_>, number: u16, element: &Element) -> Result<
     msg.end_nest(elem)
 }
 
+/// Logs (at debug level) a list for `target` that took more than one message.
+fn log_split(target: &SetTarget, stats: &ElementStats) {
+    if stats.messages > 1 {
+        log::debug!(
+            "{} elements for set {} split into {} messages",
+            stats.elements,
+            target.set,
+            stats.messages
+        );
+    }
+}
+
 /// The error for item `index` (from 0) of a list for `target` that cannot be written: too
 /// long for a netlink attribute, or a string with a NUL byte. Other failures (the batch too
 /// large, memory) are not the item's and pass through as they are.
@@ -885,8 +888,8 @@ fn put_element(msg: &mut Message<'_>, number: u16, element: &Element) -> Result<
 fn item_error(target: &SetTarget, index: u64, error: EncodeError) -> NftError {
     let reason = match error {
         EncodeError::AttrTooLong { len, .. } => format!(
-            "it would take {len} bytes, more than the {NLA_MAX_LEN} that one netlink attribute \
-             can hold"
+            "alone in an element list it makes the list {len} bytes, more than the \
+             {NLA_MAX_LEN} one netlink attribute can hold"
         ),
         EncodeError::NulInString { .. } => "a string in it contains a NUL byte".to_string(),
         other => return other.into(),
@@ -988,6 +991,8 @@ mod tests {
             Err(NftError::Invalid { object, reason }) => {
                 assert_eq!(object, format!("item {item} of the list for set s"));
                 assert!(reason.contains("more than the 65535"), "{reason}");
+                let len: usize = reason.split(' ').find_map(|w| w.parse().ok()).unwrap();
+                assert!(len > 65535, "{reason}");
             }
             other => panic!("expected Invalid, got {other:?}"),
         }
@@ -997,6 +1002,41 @@ mod tests {
         tx.add_keys(&target(), [&[10, 0, 0, 1][..]]).unwrap();
         tx.end().unwrap();
         assert_eq!(tx.batch().message_count(), count + 2);
+    }
+
+    #[test]
+    fn an_invalid_element_is_named_by_its_place_in_the_list() {
+        let mut elements: Vec<Element> =
+            (0..3u32).map(|i| Element::key(&i.to_be_bytes())).collect();
+        elements[2].comment = Some("a\0b".into());
+        let mut tx = started();
+        match tx.add_elements(&target(), &elements) {
+            Err(NftError::Invalid { object, reason }) => {
+                assert_eq!(object, "item 3 of the list for set s");
+                assert!(reason.contains("no NUL"), "{reason}");
+            }
+            other => panic!("expected Invalid, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn failed_lists_do_not_make_the_arena_keep_their_memory_past_a_reset() {
+        let mut keys: Vec<Vec<u8>> = (0..300_000u32).map(|i| i.to_be_bytes().to_vec()).collect();
+        keys.push(vec![7; 65_600]);
+        let mut tx = started();
+        for _ in 0..10 {
+            let result = tx.add_keys(&target(), keys.iter().map(Vec::as_slice));
+            assert!(result.is_err());
+        }
+        // Ten failed lists of 4.8 MB each went through the arena; the batch kept a table.
+        assert!(tx.batch().arena().allocated_bytes() > 40 << 20);
+        tx.reset();
+        let mut tx2 = tx;
+        tx2.begin(None).unwrap();
+        tx2.end().unwrap();
+        tx2.reset();
+        let kept = tx2.batch().arena().allocated_bytes();
+        assert!(kept <= 8 << 20, "{kept} bytes kept after the reset");
     }
 
     #[test]
