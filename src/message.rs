@@ -150,11 +150,18 @@ pub(crate) fn has_nul(b: &[u8]) -> bool {
     }
 }
 
-/// The 4-byte header of an attribute (`nla_len`, `nla_type`), in host order.
+/// The 4-byte header of an attribute (`nla_len`, `nla_type`), in host order, built as one
+/// 32-bit word so that a header with a variable type is one store, not one per byte.
 #[inline(always)]
 fn hdr_word(len: u16, attr_type: u16) -> [u8; 4] {
-    let (l, t) = (len.to_ne_bytes(), attr_type.to_ne_bytes());
-    [l[0], l[1], t[0], t[1]]
+    let (len, attr_type) = (u32::from(len), u32::from(attr_type));
+    // `nla_len` comes first in memory: the low half of the word on a little-endian host.
+    let word = if cfg!(target_endian = "little") {
+        len | attr_type << 16
+    } else {
+        len << 16 | attr_type
+    };
+    word.to_ne_bytes()
 }
 
 /// Errors of the encoding layer.

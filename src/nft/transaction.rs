@@ -634,26 +634,25 @@ impl Transaction {
     ) -> Result<ElementStats, NftError> {
         self.check_open()?;
         let mut stats = ElementStats::default();
-        let mut rest = ranges.iter().enumerate().peekable();
-        while rest.peek().is_some() {
-            let expected = rest.len().saturating_mul(Interval::<N>::CLOSED);
+        // The next range to write.
+        let mut at = 0;
+        while at < ranges.len() {
+            let expected = (ranges.len() - at).saturating_mul(Interval::<N>::CLOSED);
             let (mut msg, list) = self.elements_message(target, expected)?;
             let mut room = NLA_MAX_LEN - NLA_HDRLEN;
             let mut number: u16 = 1;
-            while let Some(&(i, range)) = rest.peek() {
+            while let Some(range) = ranges.get(at) {
                 let (lo, end) = bounds(range);
                 // nft marks the space below the first range (unless it starts at zero) with a
                 // zero key flagged as an end.
-                let lead = i == 0 && lo != [0; N];
-                let size = Interval::<N>::size(lead, end.is_some());
-                if size > room {
-                    // At most 108 bytes for 16-byte keys: a range always fits an empty list.
-                    debug_assert!(number > 1, "a range larger than an element list");
-                    break;
-                }
+                let lead = at == 0 && lo != [0; N];
                 let written = match (lead, end) {
                     // The usual range, start and end: a run of constant shape.
                     (false, Some(end)) => {
+                        if Interval::<N>::CLOSED > room {
+                            break;
+                        }
+                        room -= Interval::<N>::CLOSED;
                         let mut run = msg.run(number, Interval::<N>::CLOSED)?;
                         Interval::write_start(&mut run, number, &lo, Interval::<N>::START);
                         Interval::write_end(&mut run, number + 1, &end);
@@ -661,17 +660,23 @@ impl Transaction {
                         2
                     }
                     _ => {
+                        let size = Interval::<N>::size(lead, end.is_some());
+                        if size > room {
+                            break;
+                        }
+                        room -= size;
                         let mut run = msg.run(number, size)?;
                         let written = Interval { lo, end }.write(&mut run, number, lead);
                         run.finish();
                         written
                     }
                 };
-                room -= size;
                 number += written;
                 stats.elements += u64::from(written);
-                rest.next();
+                at += 1;
             }
+            // At most 108 bytes for 16-byte keys: a range always fits an empty list.
+            debug_assert!(number > 1, "a range larger than an element list");
             msg.end_nest(list)?;
             msg.finish()?;
             stats.messages += 1;
