@@ -17,8 +17,9 @@
 //! - `intervals`: 500,000 disjoint IPv4 ranges through [`Transaction::add_v4_intervals`], the
 //!   encoder of `nlbatch load`: two elements (start and end) per range, counted per element.
 //!
-//! Run all with `cargo bench --bench instructions` (needs `valgrind`); one shape alone, not
-//! counted: `target/release/deps/instructions-HASH SHAPE BATCHES`.
+//! Run all with `cargo bench --bench instructions` (needs `valgrind`); at another page size,
+//! `NLBATCH_PAGE_SIZE=4096 cargo bench --bench instructions`; one shape alone, not counted:
+//! `target/release/deps/instructions-HASH SHAPE BATCHES`.
 //!
 //! [`Message`]: nlbatch::message::Message
 
@@ -30,6 +31,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::process::Command;
 
 use nlbatch::addr::V4Range;
+use nlbatch::arena::ArenaConfig;
 use nlbatch::message::{Batch, BatchConfig};
 use nlbatch::nft::{Family, KeyType, Rule, Set, SetTarget, Transaction, Verdict};
 
@@ -50,10 +52,15 @@ const SHAPES: [(&str, u32); 7] = [
     ("intervals", 2 * RANGES),
 ];
 
-/// Encodes `batches` batches of `shape`; returns a checksum so nothing is optimised away.
-fn run(shape: &str, batches: u32) -> usize {
-    let mut batch = Batch::new(BatchConfig::default()).expect("default config");
-    let mut tx = Transaction::new(BatchConfig::default()).expect("default config");
+/// Encodes `batches` batches of `shape` at `page_size` (the default when `None`); returns a
+/// checksum so nothing is optimised away.
+fn run(shape: &str, batches: u32, page_size: Option<usize>) -> usize {
+    let config = BatchConfig {
+        arena: page_size.map_or_else(ArenaConfig::default, ArenaConfig::with_page_size),
+        ..BatchConfig::default()
+    };
+    let mut batch = Batch::new(config).expect("a valid page size");
+    let mut tx = Transaction::new(config).expect("a valid page size");
     let keys: Vec<[u8; 4]> = (0..ELEMENTS)
         .map(|i| (shapes::FIRST_ADDR + i).to_be_bytes())
         .collect();
@@ -113,7 +120,8 @@ fn run(shape: &str, batches: u32) -> usize {
     sum
 }
 
-/// Instructions callgrind counts for `batches` batches of `shape` in a child process.
+/// Instructions callgrind counts for `batches` batches of `shape` in a child process, at the
+/// page size given in `NLBATCH_PAGE_SIZE` (the default when unset).
 fn count(exe: &str, shape: &str, batches: u32) -> Result<u64, String> {
     let out = Command::new("valgrind")
         .args([
@@ -151,15 +159,19 @@ fn report() -> Result<(), String> {
 }
 
 fn main() {
-    // `cargo bench` passes `--bench`; the child runs get a shape and a batch count.
+    // `cargo bench` passes `--bench`; the child runs get a shape and a batch count, and the
+    // page size, if not the default, in `NLBATCH_PAGE_SIZE` (inherited from the report's run).
     let args: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with("--"))
         .collect();
+    let page_size = std::env::var("NLBATCH_PAGE_SIZE")
+        .ok()
+        .map(|v| v.parse().expect("NLBATCH_PAGE_SIZE: a page size in bytes"));
     match args.as_slice() {
         [shape, batches] => {
             let batches = batches.parse().expect("a batch count");
-            black_box(run(shape, batches));
+            black_box(run(shape, batches, page_size));
         }
         [] => {
             if let Err(e) = report() {
