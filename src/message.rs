@@ -164,6 +164,47 @@ fn hdr_word(len: u16, attr_type: u16) -> [u8; 4] {
     word.to_ne_bytes()
 }
 
+/// Writes one attribute, header, `payload`, then `extra_zeros` zero bytes (a string's NUL) and
+/// zero padding, into the `align(NLA_HDRLEN + payload.len() + extra_zeros)` bytes at `dst`.
+///
+/// # Safety
+///
+/// `dst` must be valid for writing that many bytes and must not overlap `payload`;
+/// `extra_zeros` is at most 3 and the length at most [`NLA_MAX_LEN`].
+#[inline(always)]
+unsafe fn write_attr(dst: *mut u8, attr_type: u16, payload: &[u8], extra_zeros: usize) {
+    let len = NLA_HDRLEN + payload.len() + extra_zeros;
+    let padded = align(len);
+    // SAFETY (the block): the caller's room holds `padded >= len >= NLA_HDRLEN` bytes. The
+    // last 4-byte word is zeroed first and the header and payload are written over it, so the
+    // `extra_zeros` bytes (at `len - extra_zeros >= padded - 4`) and the padding are zero and
+    // every byte of the room is written.
+    unsafe {
+        std::ptr::write_unaligned(dst.add(padded - 4).cast::<[u8; 4]>(), [0; 4]);
+        std::ptr::write_unaligned(dst.cast::<[u8; 4]>(), hdr_word(len as u16, attr_type));
+        copy_small(payload, dst.add(NLA_HDRLEN));
+    }
+}
+
+/// Writes an attribute with a fixed-size payload of `N` bytes into the `align(NLA_HDRLEN + N)`
+/// bytes at `dst`.
+///
+/// # Safety
+///
+/// `dst` must be valid for writing that many bytes.
+#[inline(always)]
+unsafe fn write_fixed<const N: usize>(dst: *mut u8, attr_type: u16, payload: [u8; N]) {
+    let len = NLA_HDRLEN + N;
+    let padded = align(len);
+    // SAFETY (the block): the last word is zeroed, then the header and the `N` payload bytes
+    // are written, covering the caller's `padded` bytes.
+    unsafe {
+        std::ptr::write_unaligned(dst.add(padded - 4).cast::<[u8; 4]>(), [0; 4]);
+        std::ptr::write_unaligned(dst.cast::<[u8; 4]>(), hdr_word(len as u16, attr_type));
+        std::ptr::write_unaligned(dst.add(NLA_HDRLEN).cast::<[u8; N]>(), payload);
+    }
+}
+
 /// Errors of the encoding layer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EncodeError {
@@ -544,18 +585,10 @@ impl<'a> Message<'a> {
             let attr_type = attr_type & NLA_TYPE_MASK;
             return Err(EncodeError::AttrTooLong { attr_type, len });
         }
-        let padded = align(len);
-        let ptr = self.reserve(padded)?;
-        // SAFETY: `reserve` returned room for `padded >= len >= NLA_HDRLEN` bytes at `ptr`, in
-        // a page that `payload` (a caller's slice) cannot overlap. The last 4-byte word is
-        // zeroed first; the header and the payload are written over it, so the `extra_zeros`
-        // bytes (at most 1 in use, the NUL of a string, at `len - 1 >= padded - 4`) and the
-        // padding are zero, and every byte of the room is written.
-        unsafe {
-            std::ptr::write_unaligned(ptr.add(padded - 4).cast::<[u8; 4]>(), [0; 4]);
-            std::ptr::write_unaligned(ptr.cast::<[u8; 4]>(), hdr_word(len as u16, attr_type));
-            copy_small(payload, ptr.add(NLA_HDRLEN));
-        }
+        let ptr = self.reserve(align(len))?;
+        // SAFETY: `reserve` returned room for the attribute's padded length at `ptr`, in a page
+        // that `payload` (a caller's slice) cannot overlap; `len <= NLA_MAX_LEN`, checked above.
+        unsafe { write_attr(ptr, attr_type, payload, extra_zeros) };
         Ok(())
     }
 
@@ -566,16 +599,9 @@ impl<'a> Message<'a> {
         attr_type: u16,
         payload: [u8; N],
     ) -> Result<(), EncodeError> {
-        let len = NLA_HDRLEN + N;
-        let padded = align(len);
-        let ptr = self.reserve(padded)?;
-        // SAFETY: `reserve` returned room for `padded` bytes at `ptr`; the last word is zeroed,
-        // then the header and the `N` payload bytes are written, covering the whole room.
-        unsafe {
-            std::ptr::write_unaligned(ptr.add(padded - 4).cast::<[u8; 4]>(), [0; 4]);
-            std::ptr::write_unaligned(ptr.cast::<[u8; 4]>(), hdr_word(len as u16, attr_type));
-            std::ptr::write_unaligned(ptr.add(NLA_HDRLEN).cast::<[u8; N]>(), payload);
-        }
+        let ptr = self.reserve(align(NLA_HDRLEN + N))?;
+        // SAFETY: `reserve` returned room for the attribute's padded length at `ptr`.
+        unsafe { write_fixed(ptr, attr_type, payload) };
         Ok(())
     }
 
@@ -615,15 +641,9 @@ impl<'a> Message<'a> {
             at += NLA_HDRLEN;
         }
         // SAFETY: the attribute's `align(inner)` bytes start at `at` and end at `total`, inside
-        // the reserved room; the last word is zeroed, then header and payload are written over
-        // it, so every byte is written and the padding is zero; `payload` cannot overlap a page
-        // of the arena.
-        unsafe {
-            let p = ptr.add(at);
-            std::ptr::write_unaligned(ptr.add(total - 4).cast::<[u8; 4]>(), [0; 4]);
-            std::ptr::write_unaligned(p.cast::<[u8; 4]>(), hdr_word(inner as u16, attr_type));
-            copy_small(payload, p.add(NLA_HDRLEN));
-        }
+        // the reserved room; `payload` cannot overlap a page of the arena, and `inner <= total`
+        // is within `NLA_MAX_LEN`, checked above.
+        unsafe { write_attr(ptr.add(at), attr_type, payload, 0) };
         Ok(())
     }
 
@@ -860,35 +880,19 @@ impl Run<'_, '_> {
     /// Attribute with `payload` and `extra_zeros` zero bytes after it (a string's NUL), padded.
     #[inline(always)]
     fn attr(&mut self, attr_type: u16, payload: &[u8], extra_zeros: usize) {
-        let len = NLA_HDRLEN + payload.len() + extra_zeros;
-        let padded = align(len);
-        // Once `take` has checked that the attribute fits in the run, its length fits in
-        // `nla_len`: a run is at most `NLA_MAX_LEN` bytes.
-        let ptr = self.take(padded);
-        // SAFETY: `take` returned room for `padded >= len >= NLA_HDRLEN` bytes, in a page that
-        // `payload` (a caller's slice) cannot overlap. As in `Message::put_attr`, the last word
-        // is zeroed first and the header and payload are written over it, so every byte of the
-        // room is written and the bytes after the payload are zero.
-        unsafe {
-            std::ptr::write_unaligned(ptr.add(padded - 4).cast::<[u8; 4]>(), [0; 4]);
-            std::ptr::write_unaligned(ptr.cast::<[u8; 4]>(), hdr_word(len as u16, attr_type));
-            copy_small(payload, ptr.add(NLA_HDRLEN));
-        }
+        let ptr = self.take(align(NLA_HDRLEN + payload.len() + extra_zeros));
+        // SAFETY: `take` returned room for the attribute's padded length, in a page that
+        // `payload` (a caller's slice) cannot overlap; having fitted in the run, the attribute
+        // is at most `NLA_MAX_LEN` bytes, which `Message::run` keeps runs to.
+        unsafe { write_attr(ptr, attr_type, payload, extra_zeros) };
     }
 
     /// Attribute with a fixed-size payload of `N` bytes.
     #[inline(always)]
     fn fixed<const N: usize>(&mut self, attr_type: u16, payload: [u8; N]) {
-        let len = NLA_HDRLEN + N;
-        let padded = align(len);
-        let ptr = self.take(padded);
-        // SAFETY: `take` returned room for `padded` bytes; the last word is zeroed, then the
-        // header and the `N` payload bytes are written, covering the whole room.
-        unsafe {
-            std::ptr::write_unaligned(ptr.add(padded - 4).cast::<[u8; 4]>(), [0; 4]);
-            std::ptr::write_unaligned(ptr.cast::<[u8; 4]>(), hdr_word(len as u16, attr_type));
-            std::ptr::write_unaligned(ptr.add(NLA_HDRLEN).cast::<[u8; N]>(), payload);
-        }
+        let ptr = self.take(align(NLA_HDRLEN + N));
+        // SAFETY: `take` returned room for the attribute's padded length.
+        unsafe { write_fixed(ptr, attr_type, payload) };
     }
 
     /// Attribute with raw bytes as payload, padded with zeros ([`attr_len`]`(payload.len())`

@@ -1242,9 +1242,10 @@ impl Expr {
     }
 
     /// Checks the expression before encoding; `previous` is the expression before it in its
-    /// rule. One match over the variants, its error paths out of line.
+    /// rule. Fails with what is wrong (a name's error included, as `check_name` words it). One
+    /// match over the variants, its error paths out of line.
     #[inline(always)]
-    fn check(&self, previous: Option<&Expr>) -> Result<(), Flaw> {
+    fn check(&self, previous: Option<&Expr>) -> Result<(), String> {
         let long = |v: &[u8]| v.len() > NFT_DATA_VALUE_MAXLEN;
         match self {
             // An empty value and one as long as an interface name or longer (every value after
@@ -1254,39 +1255,37 @@ impl Expr {
                 Expr::check_cmp(*sreg, data, previous)
             }
             Expr::Immediate { data, .. } | Expr::Bitwise { mask: data, .. } if data.is_empty() => {
-                Err(Flaw::Value("an empty value".into()))
+                Err("an empty value".into())
             }
-            Expr::Immediate { dreg, .. } if *dreg == NFT_REG_VERDICT => Err(Flaw::Value(
+            Expr::Immediate { dreg, .. } if *dreg == NFT_REG_VERDICT => Err(
                 "an immediate value into the verdict register (a verdict is Expr::Verdict)".into(),
+            ),
+            Expr::Immediate { data, .. } if long(data) => Err(value_too_long()),
+            Expr::Bitwise { mask, xor, .. } if long(mask) || long(xor) => Err(value_too_long()),
+            Expr::Bitwise { mask, xor, .. } if mask.len() != xor.len() => Err(format!(
+                "a mask of {} bytes and a xor of {}",
+                mask.len(),
+                xor.len()
             )),
-            Expr::Immediate { data, .. } if long(data) => Err(Flaw::value_too_long()),
-            Expr::Bitwise { mask, xor, .. } if long(mask) || long(xor) => {
-                Err(Flaw::value_too_long())
-            }
-            Expr::Bitwise { mask, xor, .. } if mask.len() != xor.len() => Err(Flaw::Value(
-                format!("a mask of {} bytes and a xor of {}", mask.len(), xor.len()),
-            )),
-            Expr::Range { from, to, .. } if long(from) || long(to) => Err(Flaw::value_too_long()),
+            Expr::Range { from, to, .. } if long(from) || long(to) => Err(value_too_long()),
             Expr::Range { from, to, .. } if from.len() != to.len() || from.is_empty() => {
-                Err(Flaw::Value(format!(
+                Err(format!(
                     "a range from {} bytes to {} bytes (both ends as long, not empty)",
                     from.len(),
                     to.len()
-                )))
+                ))
             }
             Expr::Log(Log {
                 prefix: Some(prefix),
                 ..
-            }) if prefix.len() > NF_LOG_PREFIXLEN || has_nul(prefix.as_bytes()) => {
-                Err(Flaw::Value(format!(
-                    "a log prefix over {NF_LOG_PREFIXLEN} bytes or with a NUL"
-                )))
-            }
+            }) if prefix.len() > NF_LOG_PREFIXLEN || has_nul(prefix.as_bytes()) => Err(format!(
+                "a log prefix over {NF_LOG_PREFIXLEN} bytes or with a NUL"
+            )),
             Expr::Verdict(Verdict::Jump(chain) | Verdict::Goto(chain)) => {
-                check_name("target chain", chain).map_err(Flaw::Name)
+                check_name("target chain", chain).map_err(|e| e.to_string())
             }
             Expr::Lookup { set, .. } | Expr::MapLookup { set, .. } => {
-                check_name("set", set.name()).map_err(Flaw::Name)
+                check_name("set", set.name()).map_err(|e| e.to_string())
             }
             Expr::Raw { name, data } => Expr::check_raw(name, data),
             _ => Ok(()),
@@ -1297,12 +1296,12 @@ impl Expr {
     /// interface-name load, an interface name too long for the kernel or with a NUL inside
     /// (the kernel would compare the bytes after it too: the rule could never match).
     #[inline]
-    fn check_cmp(sreg: u32, data: &[u8], previous: Option<&Expr>) -> Result<(), Flaw> {
+    fn check_cmp(sreg: u32, data: &[u8], previous: Option<&Expr>) -> Result<(), String> {
         if data.is_empty() {
-            return Err(Flaw::Value("an empty value".into()));
+            return Err("an empty value".into());
         }
         if data.len() > NFT_DATA_VALUE_MAXLEN {
-            return Err(Flaw::value_too_long());
+            return Err(value_too_long());
         }
         if loads_ifname(previous, sreg) {
             let name_len = data
@@ -1310,14 +1309,12 @@ impl Expr {
                 .rposition(|&b| b != 0)
                 .map_or(0, |last| last + 1);
             if data[..name_len].contains(&0) {
-                return Err(Flaw::Value(
-                    "an interface name with a NUL byte inside".into(),
-                ));
+                return Err("an interface name with a NUL byte inside".into());
             }
             if data.len() > IFNAMSIZ + 1 {
                 let n = data.len() - 1;
                 let reason = format!("an interface name of {n} bytes, at most {IFNAMSIZ}");
-                return Err(Flaw::Value(reason));
+                return Err(reason);
             }
         }
         Ok(())
@@ -1326,12 +1323,10 @@ impl Expr {
     /// The closer look at an expression this crate does not model: its name must be a name,
     /// and its data a list of netlink attributes, as the kernel parses it.
     #[cold]
-    fn check_raw(name: &str, data: &[u8]) -> Result<(), Flaw> {
-        check_name("expression", name).map_err(Flaw::Name)?;
+    fn check_raw(name: &str, data: &[u8]) -> Result<(), String> {
+        check_name("expression", name).map_err(|e| e.to_string())?;
         if AttrIter::new(data, 0).any(|attr| attr.is_err()) {
-            return Err(Flaw::Value(
-                "raw data that is not a list of netlink attributes".into(),
-            ));
+            return Err("raw data that is not a list of netlink attributes".into());
         }
         Ok(())
     }
@@ -1349,19 +1344,10 @@ fn loads_ifname(previous: Option<&Expr>, reg: u32) -> bool {
     )
 }
 
-/// What [`Expr::check`] finds wrong with an expression.
-enum Flaw {
-    /// A value or argument the kernel would refuse: the reason.
-    Value(String),
-    /// The name of the set, chain or expression kind it names (the error of [`check_name`]).
-    Name(NftError),
-}
-
-impl Flaw {
-    #[cold]
-    fn value_too_long() -> Flaw {
-        Flaw::Value(format!("a value longer than {NFT_DATA_VALUE_MAXLEN} bytes"))
-    }
+/// The reason for a value longer than a register holds.
+#[cold]
+fn value_too_long() -> String {
+    format!("a value longer than {NFT_DATA_VALUE_MAXLEN} bytes")
 }
 
 /// Bytes of a `u8` attribute in a message.
@@ -2135,12 +2121,7 @@ impl Rule {
         for (i, expr) in self.exprs.iter().enumerate() {
             match expr.check(previous) {
                 Ok(()) => previous = Some(expr),
-                // The name's own error, said of this expression of this rule.
-                Err(Flaw::Name(NftError::Invalid { object, reason })) => {
-                    return Err(self.invalid(format!("expression {}: {object}: {reason}", i + 1)))
-                }
-                Err(Flaw::Name(error)) => return Err(error),
-                Err(Flaw::Value(problem)) => {
+                Err(problem) => {
                     return Err(self.invalid(format!("expression {}: {problem}", i + 1)))
                 }
             }

@@ -646,30 +646,24 @@ impl Transaction {
                 // nft marks the space below the first range (unless it starts at zero) with a
                 // zero key flagged as an end.
                 let lead = at == 0 && lo != [0; N];
-                let written = match (lead, end) {
-                    // The usual range, start and end: a run of constant shape.
-                    (false, Some(end)) => {
-                        if Interval::<N>::CLOSED > room {
-                            break;
-                        }
-                        room -= Interval::<N>::CLOSED;
-                        let mut run = msg.run(number, Interval::<N>::CLOSED)?;
-                        Interval::write_start(&mut run, number, &lo, Interval::<N>::START);
-                        Interval::write_end(&mut run, number + 1, &end);
-                        run.finish();
-                        2
-                    }
+                let put = match (lead, end) {
+                    // The usual range, start and end: a copy of the writer in which the size
+                    // and the shape are constants.
+                    (false, Some(end)) => Interval { lo, end: Some(end) }.put(
+                        &mut msg,
+                        number,
+                        false,
+                        Interval::<N>::CLOSED,
+                        &mut room,
+                    )?,
                     _ => {
-                        let size = Interval::<N>::size(lead, end.is_some());
-                        if size > room {
-                            break;
-                        }
-                        room -= size;
-                        let mut run = msg.run(number, size)?;
-                        let written = Interval { lo, end }.write(&mut run, number, lead);
-                        run.finish();
-                        written
+                        let interval = Interval { lo, end };
+                        let size = interval.size(lead);
+                        interval.put(&mut msg, number, lead, size, &mut room)?
                     }
+                };
+                let Some(written) = put else {
+                    break;
                 };
                 number += written;
                 stats.elements += u64::from(written);
@@ -706,11 +700,37 @@ impl<const N: usize> Interval<N> {
     /// The usual range: a start and an end.
     const CLOSED: usize = Self::START + Self::END;
 
-    /// Bytes of a range's elements, with a leading zero end element when `lead`.
+    /// Bytes of the range's elements, with a leading zero end element when `lead`.
     #[inline(always)]
-    fn size(lead: bool, closed: bool) -> usize {
+    fn size(&self, lead: bool) -> usize {
         let lead = if lead { Self::END } else { 0 };
-        lead + if closed { Self::CLOSED } else { Self::OPEN }
+        lead + if self.end.is_some() {
+            Self::CLOSED
+        } else {
+            Self::OPEN
+        }
+    }
+
+    /// Writes the range's elements, numbered from `number`, as one run of `size` bytes (its
+    /// [`Interval::size`]) taken from the `room` left in the element list; returns how many it
+    /// wrote, or `None`, writing nothing, when they do not fit.
+    #[inline(always)]
+    fn put(
+        &self,
+        msg: &mut Message<'_>,
+        number: u16,
+        lead: bool,
+        size: usize,
+        room: &mut usize,
+    ) -> Result<Option<u16>, EncodeError> {
+        if size > *room {
+            return Ok(None);
+        }
+        *room -= size;
+        let mut run = msg.run(number, size)?;
+        let written = self.write(&mut run, number, lead);
+        run.finish();
+        Ok(Some(written))
     }
 
     /// Writes the elements, numbered from `number`, into a run of [`Interval::size`] bytes;
